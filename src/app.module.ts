@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { AutoconfigModule } from './autoconfig/autoconfig.module';
+import { AutodiscoverModule } from './autodiscover/autodiscover.module';
+import { AccessLogInterceptor } from './common/access-log.interceptor';
+import { AppExceptionFilter } from './common/exception.filter';
+import type { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/app-config.module';
+import { DatabaseModule } from './database/database.module';
+import { InitDbModule } from './initdb/initdb.module';
+import { MobileconfigModule } from './mobileconfig/mobileconfig.module';
+import { SiteModule } from './site/site.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        DatabaseModule,
+        SiteModule,
+        AutoconfigModule,
+        AutodiscoverModule,
+        MobileconfigModule,
+        InitDbModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AppExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Filled by the Autodiscover routes. */
+@Module({})
+export class AutodiscoverModule {}

@@ -1,0 +1,109 @@
+import type { Server } from 'node:http';
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from '../app.module';
+import type { AppConfig } from '../config/app-config';
+import { SERVER_LIMITS } from './server-limits';
+import { trailingSlashRedirect } from './trailing-slash';
+
+/**
+ * Builds the application on the configured HTTP adapter. Everything adapter-specific
+ * lives here: every request body arrives as raw bytes (controllers parse XML and JSON
+ * themselves, the same way on both adapters), limited to `body_limit`.
+ */
+export async function createApp(
+  config: AppConfig,
+  logger: LoggerService,
+): Promise<INestApplication> {
+  const module = AppModule.forRoot(config);
+  const app =
+    config.httpAdapter === 'express'
+      ? await createExpressApp(module, config, logger)
+      : await createFastifyApp(module, config, logger);
+  app.enableShutdownHooks([]);
+  return app;
+}
+
+async function createFastifyApp(
+  module: ReturnType<typeof AppModule.forRoot>,
+  config: AppConfig,
+  logger: LoggerService,
+): Promise<INestApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
+    logger: false,
+    trustProxy: false,
+    return503OnClosing: true,
+    requestTimeout: SERVER_LIMITS.requestTimeoutMs,
+    keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
+    http: {
+      maxHeaderSize: SERVER_LIMITS.maxHeaderSize,
+      connectionsCheckingInterval: SERVER_LIMITS.connectionsCheckingIntervalMs,
+      headersTimeout: SERVER_LIMITS.headersTimeoutMs,
+      requestTimeout: SERVER_LIMITS.requestTimeoutMs,
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    bodyParser: false,
+    logger,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const target = trailingSlashRedirect(request.url);
+    if (target === null) {
+      done();
+      return;
+    }
+    void reply.code(308).header('Location', target).send();
+  });
+  limitHeaders(app.getHttpServer());
+  return app;
+}
+
+async function createExpressApp(
+  module: ReturnType<typeof AppModule.forRoot>,
+  config: AppConfig,
+  logger: LoggerService,
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), {
+    bodyParser: false,
+    logger,
+  });
+  app.disable('x-powered-by');
+  app.set('case sensitive routing', false);
+  app.set('strict routing', false);
+  app.use(
+    (
+      request: { url: string },
+      response: { statusCode: number; setHeader(n: string, v: string): void; end(): void },
+      next: () => void,
+    ) => {
+      const target = trailingSlashRedirect(request.url);
+      if (target === null) {
+        next();
+        return;
+      }
+      response.statusCode = 308;
+      response.setHeader('Location', target);
+      response.end();
+    },
+  );
+  app.useBodyParser('raw', { type: () => true, limit: config.bodyLimit });
+  const server = app.getHttpServer();
+  server.requestTimeout = SERVER_LIMITS.requestTimeoutMs;
+  server.headersTimeout = SERVER_LIMITS.headersTimeoutMs;
+  server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeoutMs;
+  limitHeaders(server);
+  return app;
+}
+
+function limitHeaders(server: Server): void {
+  server.maxHeadersCount = SERVER_LIMITS.maxHeadersCount;
+}

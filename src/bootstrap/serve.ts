@@ -1,0 +1,63 @@
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { AppLogger } from '../common/app-logger';
+import { redactDbUri } from '../config/db-uri';
+import { ConfigProblems, loadConfig, type CommandLineOverrides } from '../config/load-config';
+import { createApp } from './create-app';
+
+export const EXIT_CONFIG_ERROR = 2;
+
+/** Loads the configuration, starts the server and stops it cleanly on SIGTERM/SIGINT. */
+export async function serve(overrides: CommandLineOverrides): Promise<INestApplication | null> {
+  let loaded;
+  try {
+    loaded = loadConfig({ overrides });
+  } catch (error) {
+    if (!(error instanceof ConfigProblems)) throw error;
+    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
+    process.exitCode = EXIT_CONFIG_ERROR;
+    return null;
+  }
+  const { config, warnings } = loaded;
+  const logger = new AppLogger(config.loglevel, config.logFormat);
+  Logger.overrideLogger(logger);
+  const log = new Logger('Main');
+  for (const warning of warnings) log.warn(warning);
+  // The file used is worth seeing at the default level too.
+  log.warn(
+    config.sourceFile
+      ? `configuration from ${config.sourceFile}`
+      : 'no configuration file, using defaults',
+  );
+  log.log(`database ${redactDbUri(config.dbUri)}, HTTP adapter ${config.httpAdapter}`);
+  const app = await createApp(config, logger);
+  await app.listen(config.port, config.host);
+  log.warn(
+    `listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+  );
+  installSignalHandlers(app, log);
+  return app;
+}
+
+function installSignalHandlers(app: INestApplication, log: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.warn(`${signal}: finishing in-flight requests and shutting down`);
+    const force = setTimeout(() => {
+      log.error('shutdown took longer than 10 s, exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error(`shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

@@ -1,0 +1,94 @@
+import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
+import type { LogFormat, LogLevel } from '../config/app-config';
+
+/** Nest levels enabled by each automx2 log level. */
+export function nestLevelsFor(level: LogLevel): NestLogLevel[] {
+  switch (level) {
+    case 'DEBUG':
+      return ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'];
+    case 'INFO':
+      return ['log', 'warn', 'error', 'fatal'];
+    case 'WARNING':
+      return ['warn', 'error', 'fatal'];
+    case 'ERROR':
+      return ['error', 'fatal'];
+    case 'CRITICAL':
+      return ['fatal'];
+  }
+}
+
+const LEVEL_NAMES: Record<NestLogLevel, string> = {
+  verbose: 'DEBUG',
+  debug: 'DEBUG',
+  log: 'INFO',
+  warn: 'WARNING',
+  error: 'ERROR',
+  fatal: 'CRITICAL',
+};
+
+/** Redacts values that must never reach a log line (passwords in URLs, auth headers). */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(\/\/[^:/@\s]*:)[^@\s]*@/g, '$1***@')
+    .replace(/(authorization:\s*)\S+(\s+\S+)?/gi, '$1***')
+    .replace(/(password=)[^&\s]*/gi, '$1***');
+}
+
+/**
+ * One line per message on stderr, human-readable (`text`) or JSON lines (`json`),
+ * filtered by `loglevel`.
+ */
+export class AppLogger implements LoggerService {
+  private readonly enabled: Set<NestLogLevel>;
+
+  constructor(
+    level: LogLevel,
+    private readonly format: LogFormat,
+    private readonly write: (line: string) => void = (line) => process.stderr.write(line),
+  ) {
+    this.enabled = new Set(nestLevelsFor(level));
+  }
+
+  isEnabled(level: NestLogLevel): boolean {
+    return this.enabled.has(level);
+  }
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.emit('log', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.emit('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.emit('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.emit('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.emit('verbose', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.emit('fatal', message, rest);
+  }
+
+  private emit(level: NestLogLevel, message: unknown, rest: unknown[]): void {
+    if (!this.enabled.has(level)) return;
+    // Nest passes the context last; error() may pass a stack before it.
+    const context = typeof rest[rest.length - 1] === 'string' ? String(rest.pop()) : undefined;
+    const text = redactSecrets(
+      message instanceof Error
+        ? message.message
+        : typeof message === 'string'
+          ? message
+          : JSON.stringify(message),
+    );
+    const time = new Date().toISOString();
+    const name = LEVEL_NAMES[level];
+    if (this.format === 'json') {
+      this.write(`${JSON.stringify({ time, level: name, context, message: text })}\n`);
+    } else {
+      this.write(`${time} ${name} ${context ? `[${context}] ` : ''}${text}\n`);
+    }
+  }
+}

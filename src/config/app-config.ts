@@ -1,0 +1,58 @@
+import type { DatabaseTarget } from './db-uri';
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export const HTTP_ADAPTERS = ['fastify', 'express'] as const;
+export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
+
+/** The LDAP server the sample data of GET /initdb/ gets when LDAP_HOSTNAME is set. */
+export interface SampleLdapServer {
+  readonly hostname: string;
+  readonly port: number;
+  readonly searchBase: string;
+  readonly bindUser: string | null;
+  readonly bindPassword: string | null;
+}
+
+export const LDAP_NO_MATCH = ['204', 'generic'] as const;
+export type LdapNoMatch = (typeof LDAP_NO_MATCH)[number];
+
+/** Directory (LDAP) client settings; the servers themselves come from the database. */
+export interface DirectoryConfig {
+  /** PEM file of the CA(s) that sign the LDAP servers' certificates; null = system CAs. */
+  readonly caFile: string | null;
+  readonly tlsVerify: boolean;
+  /** Upgrade plain (use_ssl false) connections with StartTLS. */
+  readonly startTls: boolean;
+  readonly connectTimeoutMs: number;
+  readonly timeoutMs: number;
+  /** How long a lookup result (match or no match) is reused; 0 = never. */
+  readonly cacheTtlMs: number;
+  readonly noMatch: LdapNoMatch;
+}
+
+/** The validated, typed runtime configuration. Built once at start-up. */
+export interface AppConfig {
+  /** The INI file that was read, or null when the embedded defaults are used. */
+  readonly sourceFile: string | null;
+  readonly loglevel: LogLevel;
+  readonly logFormat: LogFormat;
+  /** db_uri as configured (may contain a password: never log it; see redactDbUri). */
+  readonly dbUri: string;
+  readonly database: DatabaseTarget;
+  readonly dbEcho: boolean;
+  readonly proxyCount: number;
+  readonly host: string;
+  readonly port: number;
+  readonly httpAdapter: HttpAdapterName;
+  readonly bodyLimit: number;
+  readonly autodiscoverUrl: string | null;
+  /** PERMIT_CLEARTEXT_PASSWORDS=I_understand_the_risks */
+  readonly permitCleartextPasswords: boolean;
+  readonly sampleLdapServer: SampleLdapServer | null;
+  readonly directory: DirectoryConfig;
+}

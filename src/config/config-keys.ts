@@ -1,0 +1,122 @@
+import {
+  HTTP_ADAPTERS,
+  LDAP_NO_MATCH,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type HttpAdapterName,
+  type LdapNoMatch,
+  type LogFormat,
+  type LogLevel,
+} from './app-config';
+import { DbUriError, parseDbUri } from './db-uri';
+
+/** Thrown by a key parser; the message says what is allowed. */
+export class ConfigValueError extends Error {}
+
+const TRUE_WORDS = ['1', 'yes', 'true', 'on'];
+const FALSE_WORDS = ['0', 'no', 'false', 'off'];
+
+export function parseBoolean(value: string): boolean {
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  throw new ConfigValueError(`expected one of ${[...TRUE_WORDS, ...FALSE_WORDS].join(', ')}`);
+}
+
+export function parseInteger(value: string, min: number, max: number): number {
+  const text = value.trim();
+  const number = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(number) || number < min || number > max) {
+    throw new ConfigValueError(`expected an integer from ${min} to ${max}`);
+  }
+  return number;
+}
+
+/** Seconds (decimals allowed) to milliseconds. */
+export function parseSeconds(value: string, max: number): number {
+  const text = value.trim();
+  const seconds = Number(text);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || seconds > max) {
+    throw new ConfigValueError(`expected a number of seconds from 0 to ${max}`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+function oneOf<T extends string>(allowed: readonly T[], value: string, upper = false): T {
+  const word = upper ? value.trim().toUpperCase() : value.trim().toLowerCase();
+  const found = allowed.find((candidate) => candidate === word);
+  if (!found) throw new ConfigValueError(`expected one of ${allowed.join(', ')}`);
+  return found;
+}
+
+function parseUrl(value: string): string {
+  try {
+    const url = new URL(value.trim());
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
+    return url.toString();
+  } catch {
+    throw new ConfigValueError('expected an absolute http(s) URL');
+  }
+}
+
+/** Values of the [automx2] section after parsing; keys absent from the file are undefined. */
+export interface ConfigValues {
+  loglevel?: LogLevel;
+  log_format?: LogFormat;
+  db_uri?: string;
+  db_echo?: boolean;
+  proxy_count?: number;
+  host?: string;
+  port?: number;
+  http_adapter?: HttpAdapterName;
+  body_limit?: number;
+  autodiscover_url?: string;
+  ldap_ca_file?: string;
+  ldap_tls_verify?: boolean;
+  ldap_starttls?: boolean;
+  ldap_connect_timeout?: number;
+  ldap_timeout?: number;
+  ldap_cache_ttl?: number;
+  ldap_no_match?: LdapNoMatch;
+}
+
+type KeyParsers = { [K in keyof ConfigValues]-?: (value: string) => ConfigValues[K] };
+
+/** Every key we read, with its parser (BEHAVIOUR.md §10). */
+export const CONFIG_KEYS: KeyParsers = {
+  loglevel: (v) => oneOf(LOG_LEVELS, v, true),
+  log_format: (v) => oneOf(LOG_FORMATS, v),
+  db_uri: (v) => {
+    try {
+      parseDbUri(v);
+    } catch (error) {
+      if (error instanceof DbUriError) throw new ConfigValueError(error.message);
+      throw error;
+    }
+    return v.trim();
+  },
+  db_echo: parseBoolean,
+  proxy_count: (v) => parseInteger(v, 0, 100),
+  host: (v) => {
+    if (!v.trim()) throw new ConfigValueError('expected a host name or address');
+    return v.trim();
+  },
+  port: (v) => parseInteger(v, 0, 65535),
+  http_adapter: (v) => oneOf(HTTP_ADAPTERS, v),
+  body_limit: (v) => parseInteger(v, 1, 64 * 1024 * 1024),
+  autodiscover_url: parseUrl,
+  ldap_ca_file: (v) => {
+    if (!v.trim()) throw new ConfigValueError('expected a file name');
+    return v.trim();
+  },
+  ldap_tls_verify: parseBoolean,
+  ldap_starttls: parseBoolean,
+  ldap_connect_timeout: (v) => parseSeconds(v, 60),
+  ldap_timeout: (v) => parseSeconds(v, 60),
+  ldap_cache_ttl: (v) => parseSeconds(v, 3600),
+  ldap_no_match: (v) => oneOf(LDAP_NO_MATCH, v),
+};
+
+export function isConfigKey(key: string): key is keyof ConfigValues {
+  return Object.prototype.hasOwnProperty.call(CONFIG_KEYS, key);
+}

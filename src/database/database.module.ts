@@ -1,0 +1,26 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfigService } from '../config/app-config.service';
+import { dataSourceOptions } from './data-source-options';
+import { DatabaseConnection } from './database-connection.service';
+import { DomainSettingsRepository } from './domain-settings.repository';
+import { SchemaService } from './schema.service';
+import { SeedRepository } from './seed.repository';
+
+/** The data layer: one DataSource, its lifecycle, and intention-named repositories. */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfigService],
+      useFactory: (config: AppConfigService) => ({
+        ...dataSourceOptions(config.values.database, config.values.dbEcho),
+        // DatabaseConnection opens it, so an unreachable server does not stop start-up.
+        manualInitialization: true,
+      }),
+    }),
+  ],
+  providers: [DatabaseConnection, DomainSettingsRepository, SchemaService, SeedRepository],
+  exports: [DatabaseConnection, DomainSettingsRepository, SchemaService, SeedRepository],
+})
+export class DatabaseModule {}

@@ -1,0 +1,31 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DatabaseConnection } from './database-connection.service';
+
+/** Creates or upgrades the schema with the migrations of migrations/. */
+@Injectable()
+export class SchemaService {
+  private readonly logger = new Logger('Schema');
+
+  constructor(private readonly connection: DatabaseConnection) {}
+
+  /** Whether automx2's tables exist (false before the first /initdb/ or migrate). */
+  async hasTables(): Promise<boolean> {
+    return this.connection.run(async (dataSource) => {
+      const runner = dataSource.createQueryRunner();
+      try {
+        return await runner.hasTable('provider');
+      } finally {
+        await runner.release();
+      }
+    });
+  }
+
+  /** Applies pending migrations; returns the names of those applied. */
+  async migrate(): Promise<string[]> {
+    return this.connection.run(async (dataSource) => {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      for (const migration of applied) this.logger.log(`applied migration ${migration.name}`);
+      return applied.map((migration) => migration.name);
+    });
+  }
+}

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { SeedPlan } from '../initdb/seed-plan';
+import { DatabaseConnection } from './database-connection.service';
+import { DavServerEntity } from './entities/davserver.entity';
+import { DomainEntity } from './entities/domain.entity';
+import { LdapServerEntity } from './entities/ldapserver.entity';
+import { ProviderEntity } from './entities/provider.entity';
+import { ServerEntity } from './entities/server.entity';
+
+export type SeedOutcome = 'loaded' | 'already-populated';
+
+/** Link tables first, then the rows they point at (foreign keys). */
+const PURGE_ORDER = [
+  'server_domain',
+  'davserver_domain',
+  'server',
+  'davserver',
+  'domain',
+  'ldapserver',
+  'provider',
+];
+
+const LOCK_NAME = 'automx2_initdb';
+const LOCK_KEY = 4243_0001;
+
+/** Writes seed plans and purges, each in one transaction, serialised across replicas. */
+@Injectable()
+export class SeedRepository {
+  constructor(private readonly connection: DatabaseConnection) {}
+
+  /**
+   * Loads the plan unless a provider exists; one transaction, all or nothing. The plan
+   * is made (and validated) only when it is going to be loaded.
+   */
+  loadIfEmpty(makePlan: () => SeedPlan): Promise<SeedOutcome> {
+    return this.connection.run((dataSource) =>
+      this.exclusively(dataSource, async (manager) => {
+        if ((await manager.count(ProviderEntity)) > 0) return 'already-populated';
+        await insertPlan(manager, makePlan());
+        return 'loaded';
+      }),
+    );
+  }
+
+  async purge(): Promise<void> {
+    await this.connection.run((dataSource) =>
+      this.exclusively(dataSource, async (manager) => {
+        for (const table of PURGE_ORDER) {
+          await manager.createQueryBuilder().delete().from(table).execute();
+        }
+      }),
+    );
+  }
+
+  /**
+   * A transaction that holds a database-wide lock for its duration, so concurrent
+   * loads (on this or another replica) run one after the other.
+   */
+  private exclusively<T>(
+    dataSource: DataSource,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return dataSource.transaction(async (manager) => {
+      const type = dataSource.options.type;
+      if (type === 'postgres') {
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+        return work(manager);
+      }
+      if (type === 'mysql') {
+        await manager.query('SELECT GET_LOCK(?, 10)', [LOCK_NAME]);
+        try {
+          return await work(manager);
+        } finally {
+          await manager.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]);
+        }
+      }
+      // SQLite: one connection, and the write transaction serialises writers.
+      return work(manager);
+    });
+  }
+}
+
+async function insertPlan(manager: EntityManager, plan: SeedPlan): Promise<void> {
+  const ids = new Map<string, number>();
+  for (const provider of plan.providers) {
+    const saved = await manager.save(
+      manager.create(ProviderEntity, { name: provider.name, shortName: provider.shortName }),
+    );
+    ids.set(`provider:${provider.ref}`, saved.id);
+  }
+  for (const server of plan.ldapServers) {
+    const { ref, ...columns } = server;
+    const saved = await manager.save(manager.create(LdapServerEntity, columns));
+    ids.set(`ldap:${ref}`, saved.id);
+  }
+  const domains = new Map<string, DomainEntity>();
+  for (const domain of plan.domains) {
+    const saved = await manager.save(
+      manager.create(DomainEntity, {
+        name: domain.name,
+        providerId: required(ids, `provider:${domain.providerRef}`),
+        ldapserverId: domain.ldapServerRef ? required(ids, `ldap:${domain.ldapServerRef}`) : null,
+      }),
+    );
+    domains.set(domain.ref, saved);
+  }
+  const linked = (refs: readonly string[]) =>
+    refs.map((ref) => {
+      const domain = domains.get(ref);
+      if (!domain) throw new Error(`seed plan links unknown domain ${ref}`);
+      return domain;
+    });
+  for (const { domainRefs, ...columns } of plan.servers) {
+    await manager.save(manager.create(ServerEntity, { ...columns, domains: linked(domainRefs) }));
+  }
+  for (const { domainRefs, ...columns } of plan.davServers) {
+    await manager.save(
+      manager.create(DavServerEntity, { ...columns, domains: linked(domainRefs) }),
+    );
+  }
+}
+
+function required(ids: Map<string, number>, key: string): number {
+  const id = ids.get(key);
+  if (id === undefined) throw new Error(`seed plan refers to unknown ${key}`);
+  return id;
+}

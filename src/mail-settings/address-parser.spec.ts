@@ -1,0 +1,64 @@
+import { DomainError } from '../common/domain-error';
+import { parseDomainName, parseEmailAddress } from './address-parser';
+import { domainLookupNames } from './domain-names';
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof DomainError ? error.code : 'not a DomainError';
+  }
+  return undefined;
+}
+
+describe('parseEmailAddress', () => {
+  it('trims and keeps case', () => {
+    expect(parseEmailAddress('  Alice@Example.COM \n')).toEqual({
+      address: 'Alice@Example.COM',
+      localPart: 'Alice',
+      domain: 'Example.COM',
+    });
+  });
+
+  it('reads a space in the local part as +', () => {
+    expect(parseEmailAddress('user tag@example.com').address).toBe('user+tag@example.com');
+  });
+
+  it.each(['', 'user', 'user@', '@example.com', 'a@b@c', 'a@exa mple.com'])('refuses %j', (raw) => {
+    expect(codeOf(() => parseEmailAddress(raw))).toBe('INVALID_ADDRESS');
+  });
+
+  it('refuses control characters, long local parts and long addresses', () => {
+    expect(codeOf(() => parseEmailAddress('a\u0000b@example.com'))).toBe('INVALID_ADDRESS');
+    expect(codeOf(() => parseEmailAddress('a\r\nb@example.com'))).toBe('INVALID_ADDRESS');
+    expect(codeOf(() => parseEmailAddress(`${'x'.repeat(65)}@example.com`))).toBe(
+      'INVALID_ADDRESS',
+    );
+    expect(codeOf(() => parseEmailAddress(`${'x'.repeat(64)}@example.com`))).toBeUndefined();
+    expect(codeOf(() => parseEmailAddress(`a@${'d'.repeat(250)}.com`))).toBe('INVALID_ADDRESS');
+  });
+});
+
+describe('parseDomainName', () => {
+  it('accepts a domain and drops a trailing dot', () => {
+    expect(parseDomainName(' example.com. ')).toBe('example.com');
+  });
+
+  it.each(['', ' ', 'a b', 'a/b', 'x@y', 'a\nb'])('refuses %j', (raw) => {
+    expect(codeOf(() => parseDomainName(raw))).toBe('INVALID_ADDRESS');
+  });
+});
+
+describe('domainLookupNames', () => {
+  it('gives the lower-cased, punycode and Unicode forms', () => {
+    expect(domainLookupNames('Bücher.Example')).toEqual([
+      'bücher.example',
+      'xn--bcher-kva.example',
+    ]);
+    expect(domainLookupNames('XN--BCHER-KVA.example')).toEqual([
+      'xn--bcher-kva.example',
+      'bücher.example',
+    ]);
+    expect(domainLookupNames('example.com')).toEqual(['example.com']);
+  });
+});

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { DirectoryModule } from '../directory/directory.module';
+import { MailboxResolver } from './mailbox-resolver.service';
+
+/** The shared use case of the protocol modules: address in, settings out. */
+@Module({
+  imports: [DirectoryModule],
+  providers: [MailboxResolver],
+  exports: [MailboxResolver],
+})
+export class MailSettingsModule {}

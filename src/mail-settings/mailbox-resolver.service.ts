@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
+import { DomainSettingsRepository } from '../database/domain-settings.repository';
+import { DirectoryPort } from '../directory/directory.port';
+import type { DomainSettings } from './domain-settings';
+import { domainLookupNames } from './domain-names';
+import type { DirectoryEntry, EmailAddress } from './mailbox';
+
+export interface ResolvedMailbox {
+  readonly settings: DomainSettings;
+  /** Present when the domain has an LDAP server and the directory knew the address. */
+  readonly directory?: DirectoryEntry;
+}
+
+/** The shared use case of every protocol: address (or domain) in, settings out. */
+@Injectable()
+export class MailboxResolver {
+  constructor(
+    private readonly domains: DomainSettingsRepository,
+    private readonly directory: DirectoryPort,
+  ) {}
+
+  /** The domain's settings, or UNKNOWN_DOMAIN. */
+  async domainSettings(domain: string): Promise<DomainSettings> {
+    const settings = await this.domains.findDomainWithServers(domainLookupNames(domain));
+    if (!settings) throw new DomainError('UNKNOWN_DOMAIN', 'Unknown domain');
+    return settings;
+  }
+
+  /** The settings for one mailbox, consulting the directory where the domain has one. */
+  async resolve(address: EmailAddress): Promise<ResolvedMailbox> {
+    const settings = await this.domainSettings(address.domain);
+    if (!settings.ldapServer) return { settings };
+    const entry = await this.directory.lookup(address.address, settings.ldapServer);
+    if (!entry) throw new DomainError('NO_DIRECTORY_ENTRY', 'No directory entry');
+    return { settings, directory: entry };
+  }
+}

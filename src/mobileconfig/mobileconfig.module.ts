@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Filled by the Mobileconfig routes. */
+@Module({})
+export class MobileconfigModule {}

@@ -1,0 +1,332 @@
+/**
+ * Clean-room checkers for Autodiscover (POX) responses, written from the rules in
+ * spec/CLIENTS.md ("Autodiscover (POX) output rules") and the mobilesync response
+ * schema of MS-ASCMD (AutodiscoverMobileSync.xsd). Each returns the violated rules; an
+ * empty list means the client would accept the document. The namespaces are spelled
+ * out here on purpose instead of imported from the product code.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+const RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
+const OUTLOOK_NS =
+  'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
+const MOBILESYNC_NS =
+  'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006';
+
+const INCOMING_TYPES: ReadonlySet<string> = new Set(['IMAP', 'POP3']);
+const OUTGOING_TYPES: ReadonlySet<string> = new Set(['SMTP']);
+const MAIL_TYPES: ReadonlySet<string> = new Set([...INCOMING_TYPES, ...OUTGOING_TYPES]);
+const MAX_PORT = 65535;
+
+/** Children of the mobilesync `Response`, in schema (sequence) order. */
+const MOBILESYNC_RESPONSE_CHILDREN = ['Culture', 'User', 'Action'] as const;
+/** Children of the mobilesync `Action/Error` (an `xs:all`: any order, each at most once). */
+const MOBILESYNC_ERROR_CHILDREN: ReadonlySet<string> = new Set([
+  'Status',
+  'Message',
+  'DebugData',
+  'ErrorCode',
+]);
+const MOBILESYNC_ERROR_CODES: ReadonlySet<string> = new Set(['600', '601']);
+
+/** One element of a parsed document, with the path used in violation messages. */
+interface XmlElement {
+  readonly name: string;
+  readonly path: string;
+  /** The default namespace in scope (prefixes are a violation of their own). */
+  readonly namespace: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly children: readonly XmlElement[];
+  /** The element's own text, entities decoded, not trimmed. */
+  readonly text: string;
+}
+
+type ParsedDocument =
+  | { readonly root: XmlElement; readonly violations?: undefined }
+  | { readonly root?: undefined; readonly violations: readonly string[] };
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+/**
+ * Thunderbird (desktop) reading an Outlook POX response: it matches element names, so
+ * default namespaces only; an email account with settings; an incoming and an SMTP
+ * server whenever mail servers are offered; every mail Protocol complete, with a
+ * LoginName (else it assumes the address) and SPA off (else it picks NTLM/Kerberos).
+ */
+export function checkThunderbirdAutodiscover(xml: string): string[] {
+  const document = parseDocument(xml);
+  if (document.root === undefined) return [...document.violations];
+  const root = document.root;
+  const violations = [...prefixedNames(root), ...checkRoot(root)];
+  const response = onlyChild(root, 'Response', violations);
+  if (response === undefined) return violations;
+  if (response.namespace !== OUTLOOK_NS) {
+    violations.push(`${response.path} is in namespace "${response.namespace}", not ${OUTLOOK_NS}`);
+  }
+  const account = onlyChild(response, 'Account', violations);
+  if (account === undefined) return violations;
+  violations.push(...checkText(account, 'AccountType', 'email'));
+  violations.push(...checkText(account, 'Action', 'settings'));
+  violations.push(...checkMailProtocols(childrenNamed(account, 'Protocol')));
+  return violations;
+}
+
+/**
+ * The mobilesync error document (MS-ASCMD): Response in the mobilesync namespace with
+ * Culture?, User? (with EMailAddress), Action in that order; Action holds one Error and
+ * nothing else; Error has a non-success Status, a Message and ErrorCode 600 or 601.
+ */
+export function checkMobilesyncError(xml: string): string[] {
+  const document = parseDocument(xml);
+  if (document.root === undefined) return [...document.violations];
+  const root = document.root;
+  const violations = [...prefixedNames(root), ...checkRoot(root)];
+  const response = onlyChild(root, 'Response', violations);
+  if (response === undefined) return violations;
+  if (response.namespace !== MOBILESYNC_NS) {
+    violations.push(
+      `${response.path} is in namespace "${response.namespace}", not ${MOBILESYNC_NS}`,
+    );
+  }
+  violations.push(...checkMobilesyncResponseChildren(response));
+  for (const user of childrenNamed(response, 'User')) violations.push(...checkMobilesyncUser(user));
+  const action = onlyChild(response, 'Action', violations);
+  if (action === undefined) return violations;
+  const others = action.children.filter((child) => child.name !== 'Error');
+  if (others.length > 0) {
+    violations.push(`${action.path} has ${names(others)} besides Error`);
+  }
+  const error = onlyChild(action, 'Error', violations);
+  if (error !== undefined) violations.push(...checkMobilesyncErrorElement(error));
+  return violations;
+}
+
+// ---- shared -----------------------------------------------------------------------------
+
+function checkRoot(root: XmlElement): string[] {
+  const violations: string[] = [];
+  if (root.name !== 'Autodiscover')
+    violations.push(`root element is <${root.name}>, not <Autodiscover>`);
+  if (root.attributes['xmlns'] !== RESPONSE_NS) {
+    violations.push(`${root.path} has no default xmlns="${RESPONSE_NS}"`);
+  }
+  return violations;
+}
+
+function prefixedNames(element: XmlElement): string[] {
+  const own = element.name.includes(':') ? [`${element.path} has a namespace prefix`] : [];
+  return [...own, ...element.children.flatMap((child) => prefixedNames(child))];
+}
+
+/** The single child of that name; otherwise records a violation and returns undefined. */
+function onlyChild(parent: XmlElement, name: string, violations: string[]): XmlElement | undefined {
+  const matches = childrenNamed(parent, name);
+  if (matches.length !== 1) {
+    violations.push(`${parent.path} has ${matches.length} ${name} elements, not 1`);
+    return undefined;
+  }
+  return matches[0];
+}
+
+function checkText(parent: XmlElement, name: string, expected: string): string[] {
+  const matches = childrenNamed(parent, name);
+  if (matches.length !== 1) return [`${parent.path} has ${matches.length} ${name} elements, not 1`];
+  const [element] = matches;
+  return element === undefined || element.text === expected
+    ? []
+    : [`${element.path} is "${element.text}", not "${expected}"`];
+}
+
+function childrenNamed(element: XmlElement, name: string): XmlElement[] {
+  return element.children.filter((child) => child.name === name);
+}
+
+function names(elements: readonly XmlElement[]): string {
+  return elements.map((element) => element.name).join(', ');
+}
+
+// ---- Outlook / Thunderbird ---------------------------------------------------------------
+
+function checkMailProtocols(protocols: readonly XmlElement[]): string[] {
+  const violations: string[] = [];
+  const types = protocols.map((protocol) => childrenNamed(protocol, 'Type')[0]?.text);
+  protocols.forEach((protocol, index) => {
+    const type = types[index];
+    if (type === undefined) violations.push(`${protocol.path} has no Type`);
+    else if (MAIL_TYPES.has(type)) violations.push(...checkMailProtocol(protocol));
+  });
+  const mailTypes = types.filter(
+    (type): type is string => type !== undefined && MAIL_TYPES.has(type),
+  );
+  if (mailTypes.length > 0 && !mailTypes.some((type) => INCOMING_TYPES.has(type))) {
+    violations.push('mail Protocols are offered, but none of Type IMAP or POP3');
+  }
+  if (mailTypes.length > 0 && !mailTypes.some((type) => OUTGOING_TYPES.has(type))) {
+    violations.push('mail Protocols are offered, but none of Type SMTP');
+  }
+  return violations;
+}
+
+function checkMailProtocol(protocol: XmlElement): string[] {
+  const violations: string[] = [];
+  for (const name of ['Type', 'Server', 'Port', 'LoginName', 'SPA']) {
+    const count = childrenNamed(protocol, name).length;
+    if (count !== 1) violations.push(`${protocol.path} has ${count} ${name} elements, not 1`);
+  }
+  const server = childrenNamed(protocol, 'Server')[0];
+  if (server !== undefined && server.text.trim() === '') violations.push(`${server.path} is empty`);
+  const port = childrenNamed(protocol, 'Port')[0];
+  if (port !== undefined && !isPort(port.text)) {
+    violations.push(`${port.path} "${port.text}" is not an integer from 1 to ${MAX_PORT}`);
+  }
+  const spa = childrenNamed(protocol, 'SPA')[0];
+  if (spa !== undefined && spa.text !== 'off') {
+    violations.push(
+      `${spa.path} is "${spa.text}", not "off" (Thunderbird would use NTLM/Kerberos)`,
+    );
+  }
+  return violations;
+}
+
+function isPort(text: string): boolean {
+  if (!/^[0-9]+$/.test(text)) return false;
+  const port = Number(text);
+  return port >= 1 && port <= MAX_PORT;
+}
+
+// ---- mobilesync ----------------------------------------------------------------------------
+
+function checkMobilesyncResponseChildren(response: XmlElement): string[] {
+  const violations: string[] = [];
+  let last = -1;
+  for (const child of response.children) {
+    const position = (MOBILESYNC_RESPONSE_CHILDREN as readonly string[]).indexOf(child.name);
+    if (position === -1) {
+      violations.push(`${child.path} is not one of ${MOBILESYNC_RESPONSE_CHILDREN.join(', ')}`);
+    } else if (position <= last) {
+      violations.push(`${child.path} is out of order (${MOBILESYNC_RESPONSE_CHILDREN.join(', ')})`);
+    } else {
+      last = position;
+    }
+  }
+  for (const culture of childrenNamed(response, 'Culture')) {
+    if (culture.text.trim() === '') violations.push(`${culture.path} is empty`);
+  }
+  return violations;
+}
+
+function checkMobilesyncUser(user: XmlElement): string[] {
+  const violations: string[] = [];
+  const addresses = childrenNamed(user, 'EMailAddress');
+  if (addresses.length !== 1) {
+    violations.push(`${user.path} has ${addresses.length} EMailAddress elements, not 1`);
+  }
+  const unexpected = user.children.filter(
+    (child) => child.name !== 'EMailAddress' && child.name !== 'DisplayName',
+  );
+  if (unexpected.length > 0) violations.push(`${user.path} has unexpected ${names(unexpected)}`);
+  return violations;
+}
+
+function checkMobilesyncErrorElement(error: XmlElement): string[] {
+  const violations: string[] = [];
+  const seen = new Set<string>();
+  for (const child of error.children) {
+    if (!MOBILESYNC_ERROR_CHILDREN.has(child.name)) {
+      violations.push(`${child.path} is not one of ${[...MOBILESYNC_ERROR_CHILDREN].join(', ')}`);
+    } else if (seen.has(child.name)) {
+      violations.push(`${child.path} appears more than once`);
+    }
+    seen.add(child.name);
+  }
+  const status = childrenNamed(error, 'Status')[0];
+  if (status === undefined) violations.push(`${error.path} has no Status`);
+  else if (!/^[0-9]+$/.test(status.text) || status.text === '1') {
+    violations.push(
+      `${status.path} "${status.text}" is not an error status (an integer other than 1)`,
+    );
+  }
+  const message = childrenNamed(error, 'Message')[0];
+  if (message === undefined || message.text.trim() === '') {
+    violations.push(`${error.path} has no Message text`);
+  }
+  const code = childrenNamed(error, 'ErrorCode')[0];
+  if (code === undefined) violations.push(`${error.path} has no ErrorCode`);
+  else if (!MOBILESYNC_ERROR_CODES.has(code.text)) {
+    violations.push(`${code.path} "${code.text}" is not 600 or 601`);
+  }
+  return violations;
+}
+
+// ---- parsing -------------------------------------------------------------------------------
+
+function parseDocument(xml: string): ParsedDocument {
+  const validation = XMLValidator.validate(xml);
+  if (validation !== true) {
+    return { violations: [`not well-formed XML: ${validation.err.msg}`] };
+  }
+  const roots = toElements(parser.parse(xml) as unknown, '', '');
+  const [root] = roots;
+  if (root === undefined || roots.length !== 1) {
+    return { violations: [`document has ${roots.length} root elements, not 1`] };
+  }
+  return { root };
+}
+
+/** Converts fast-xml-parser's `preserveOrder` output into elements, dropping text nodes. */
+function toElements(nodes: unknown, parentPath: string, parentNamespace: string): XmlElement[] {
+  if (!Array.isArray(nodes)) return [];
+  const seen = new Map<string, number>();
+  const elements: XmlElement[] = [];
+  for (const node of nodes as unknown[]) {
+    if (!isRecord(node)) continue;
+    const name = Object.keys(node).find((key) => key !== ':@' && key !== '#text');
+    if (name === undefined) continue;
+    const index = (seen.get(name) ?? 0) + 1;
+    seen.set(name, index);
+    const path = `${parentPath}${parentPath === '' ? '' : '/'}${name}[${index}]`;
+    const attributes = toAttributes(node[':@']);
+    const namespace = attributes['xmlns'] ?? parentNamespace;
+    const content = node[name];
+    elements.push({
+      name,
+      path,
+      namespace,
+      attributes,
+      children: toElements(content, path, namespace),
+      text: textOf(content),
+    });
+  }
+  return elements;
+}
+
+function toAttributes(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).map(([name, attribute]) => [name, String(attribute)]),
+  );
+}
+
+function textOf(content: unknown): string {
+  if (!Array.isArray(content)) return '';
+  return (content as unknown[])
+    .map((child) => (isRecord(child) ? child['#text'] : undefined))
+    .filter(
+      (text) => typeof text === 'string' || typeof text === 'number' || typeof text === 'boolean',
+    )
+    .map((text) => String(text))
+    .join('');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { createConnection } from 'mysql2/promise';
+import { Client } from 'pg';
+import { SERVICE_HINTS, type ServiceName } from './services';
+import { MYSQL_ADMIN, POSTGRES_ADMIN } from './test-databases';
+
+async function probePostgres(): Promise<boolean> {
+  const client = new Client({ ...POSTGRES_ADMIN, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function probeMysql(): Promise<boolean> {
+  const connection = await createConnection({ ...MYSQL_ADMIN, connectTimeout: 3000 });
+  try {
+    await connection.query('SELECT 1');
+    return true;
+  } finally {
+    await connection.end().catch(() => undefined);
+  }
+}
+
+const PROBES: Record<ServiceName, () => Promise<boolean>> = {
+  postgres: probePostgres,
+  mysql: probeMysql,
+  slapd: () => Promise.resolve(existsSync('/usr/sbin/slapd') && existsSync('/usr/bin/ldapsearch')),
+  nginx: () => Promise.resolve(existsSync('/usr/sbin/nginx')),
+};
+
+export default async function globalSetup(): Promise<void> {
+  const available: ServiceName[] = [];
+  const missing: ServiceName[] = [];
+  for (const [name, probe] of Object.entries(PROBES) as [ServiceName, () => Promise<boolean>][]) {
+    const ok = await probe().catch(() => false);
+    (ok ? available : missing).push(name);
+  }
+  process.env.AUTOMX2_TEST_SERVICES = available.join(',');
+  if (missing.length > 0 && process.env.TEST_REQUIRE_SERVICES === '1') {
+    throw new Error(
+      `TEST_REQUIRE_SERVICES=1 but missing: ${missing
+        .map((name) => `${name} (${SERVICE_HINTS[name]})`)
+        .join('; ')}`,
+    );
+  }
+  for (const name of missing) {
+    process.stderr.write(`\nSKIPPING suites that need ${name}: ${SERVICE_HINTS[name]}\n`);
+  }
+}
