@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import {
   ALL_DIALECTS,
@@ -7,6 +5,7 @@ import {
   describeDialect,
   type TestDatabase,
 } from '../support/test-databases';
+import { SEED_EXAMPLE_JSON } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const SEED_EXAMPLE = readFileSync(
