@@ -8,10 +8,7 @@ import {
 import { SEED_EXAMPLE_JSON } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const SEED_EXAMPLE = readFileSync(
-  join(__dirname, '../../../shared/spec/seed-example.json'),
-  'utf8',
-);
+const SEED_EXAMPLE = SEED_EXAMPLE_JSON;
 const PREPARED =
   '<html><body>Database is now prepared. <a href="/">Click here</a> to go back.</body></html>';
 const ALREADY =
