@@ -13,6 +13,16 @@ mkdirSync(outDir, { recursive: true });
 const report = join(outDir, 'jest.json');
 rmSync(report, { force: true });
 
+// Suites that start the compiled server (start-up, signals, CLI) need dist/ current.
+const build = spawnSync(process.execPath, [join(__dirname, 'start.js'), '--build-only'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (build.status !== 0) {
+  process.stdout.write('\n0 passed, 1 failed\n');
+  process.exit(1);
+}
+
 const jest = require.resolve('jest/bin/jest');
 const result = spawnSync(
   process.execPath,
