@@ -9,6 +9,7 @@ const common = {
 };
 
 module.exports = {
+  testTimeout: 60000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   projects: [
     {
@@ -20,7 +21,6 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -4,6 +4,7 @@ import { AppLogger } from '../common/app-logger';
 import { redactDbUri } from '../config/db-uri';
 import { ConfigProblems, loadConfig, type CommandLineOverrides } from '../config/load-config';
 import { createApp } from './create-app';
+import { notifySystemdReady } from './systemd-notify';
 
 export const EXIT_CONFIG_ERROR = 2;
 
@@ -36,6 +37,8 @@ export async function serve(overrides: CommandLineOverrides): Promise<INestAppli
     `listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
   );
   installSignalHandlers(app, log);
+  const notified = await notifySystemdReady();
+  if (notified !== 'not-requested' && notified !== 'notified') log.warn(notified);
   return app;
 }
 

@@ -35,6 +35,14 @@ export interface DirectoryConfig {
   readonly noMatch: LdapNoMatch;
 }
 
+/** PEM files for signing profiles (paths as configured, read once at start-up). */
+export interface MobileconfigSigningConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** Intermediate certificates to include; null = none besides the signer's own. */
+  readonly chainFile: string | null;
+}
+
 /** The validated, typed runtime configuration. Built once at start-up. */
 export interface AppConfig {
   /** The INI file that was read, or null when the embedded defaults are used. */
@@ -55,4 +63,6 @@ export interface AppConfig {
   readonly permitCleartextPasswords: boolean;
   readonly sampleLdapServer: SampleLdapServer | null;
   readonly directory: DirectoryConfig;
+  /** mobileconfig_sign_*: null = profiles are sent unsigned. */
+  readonly mobileconfigSigning: MobileconfigSigningConfig | null;
 }

@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import {
   HTTP_ADAPTERS,
   LDAP_NO_MATCH,
@@ -33,13 +34,29 @@ export function parseInteger(value: string, min: number, max: number): number {
 }
 
 /** Seconds (decimals allowed) to milliseconds. */
-export function parseSeconds(value: string, max: number): number {
+export function parseSeconds(value: string, max: number, min = 0): number {
   const text = value.trim();
   const seconds = Number(text);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || seconds > max) {
-    throw new ConfigValueError(`expected a number of seconds from 0 to ${max}`);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || seconds > max || seconds < min) {
+    throw new ConfigValueError(
+      min > 0
+        ? `expected a number of seconds above 0, at most ${max}`
+        : `expected a number of seconds from 0 to ${max}`,
+    );
   }
   return Math.round(seconds * 1000);
+}
+
+/** A path to a file this process can read (checked once, at start-up). */
+export function readableFile(value: string): string {
+  const path = value.trim();
+  if (!path) throw new ConfigValueError('expected a file name');
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new ConfigValueError('file does not exist or is not readable');
+  }
+  return path;
 }
 
 function oneOf<T extends string>(allowed: readonly T[], value: string, upper = false): T {
@@ -57,6 +74,11 @@ function parseUrl(value: string): string {
   } catch {
     throw new ConfigValueError('expected an absolute http(s) URL');
   }
+}
+
+function parseFileName(value: string): string {
+  if (!value.trim()) throw new ConfigValueError('expected a file name');
+  return value.trim();
 }
 
 /** Values of the [automx2] section after parsing; keys absent from the file are undefined. */
@@ -78,6 +100,9 @@ export interface ConfigValues {
   ldap_timeout?: number;
   ldap_cache_ttl?: number;
   ldap_no_match?: LdapNoMatch;
+  mobileconfig_sign_cert?: string;
+  mobileconfig_sign_key?: string;
+  mobileconfig_sign_chain?: string;
 }
 
 type KeyParsers = { [K in keyof ConfigValues]-?: (value: string) => ConfigValues[K] };
@@ -105,16 +130,16 @@ export const CONFIG_KEYS: KeyParsers = {
   http_adapter: (v) => oneOf(HTTP_ADAPTERS, v),
   body_limit: (v) => parseInteger(v, 1, 64 * 1024 * 1024),
   autodiscover_url: parseUrl,
-  ldap_ca_file: (v) => {
-    if (!v.trim()) throw new ConfigValueError('expected a file name');
-    return v.trim();
-  },
+  ldap_ca_file: readableFile,
   ldap_tls_verify: parseBoolean,
   ldap_starttls: parseBoolean,
-  ldap_connect_timeout: (v) => parseSeconds(v, 60),
-  ldap_timeout: (v) => parseSeconds(v, 60),
+  ldap_connect_timeout: (v) => parseSeconds(v, 60, 0.001),
+  ldap_timeout: (v) => parseSeconds(v, 60, 0.001),
   ldap_cache_ttl: (v) => parseSeconds(v, 3600),
   ldap_no_match: (v) => oneOf(LDAP_NO_MATCH, v),
+  mobileconfig_sign_cert: parseFileName,
+  mobileconfig_sign_key: parseFileName,
+  mobileconfig_sign_chain: parseFileName,
 };
 
 export function isConfigKey(key: string): key is keyof ConfigValues {

@@ -49,9 +49,14 @@ function parseSqlite(rest: string): DatabaseTarget {
 }
 
 function parseServer(type: 'postgres' | 'mysql', scheme: string, rest: string): DatabaseTarget {
+  // SQLAlchemy takes an empty host (`user:pw@/db?host=/run/postgresql`, a Unix socket);
+  // WHATWG URLs refuse one after credentials, so parse with a stand-in host.
+  const emptyHost = /^([^/?#]*@)?\//.test(rest);
   let url: URL;
   try {
-    url = new URL(`${scheme}://${rest}`);
+    url = new URL(
+      `${scheme}://${emptyHost ? rest.replace(/^([^/?#]*@)?/, '$1empty.invalid') : rest}`,
+    );
   } catch {
     throw new DbUriError('malformed URL');
   }
@@ -67,7 +72,11 @@ function parseServer(type: 'postgres' | 'mysql', scheme: string, rest: string): 
   const sslmode = (query.get('sslmode') ?? query.get('ssl') ?? '').toLowerCase();
   return {
     type,
-    host: url.hostname ? decodeURIComponent(url.hostname) : undefined,
+    // An IPv6 literal comes without its brackets, as drivers want it.
+    host:
+      url.hostname && !emptyHost
+        ? decodeURIComponent(url.hostname.replace(/^\[(.*)\]$/, '$1'))
+        : undefined,
     port,
     socketPath,
     username: url.username ? decodeURIComponent(url.username) : undefined,
@@ -78,7 +87,10 @@ function parseServer(type: 'postgres' | 'mysql', scheme: string, rest: string): 
   };
 }
 
-/** The URL with its password replaced, for log lines. */
+/**
+ * The URL with its password replaced, for log lines: everything up to the last `@`,
+ * since parsers split there (a raw `@` in a password must not leak its tail).
+ */
 export function redactDbUri(uri: string): string {
-  return uri.replace(/^([^:]+:\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  return uri.replace(/^([^:]+:\/\/[^:/@]*:).*@/s, '$1***@');
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseIni } from 'ini';
-import type { AppConfig, SampleLdapServer } from './app-config';
+import type { AppConfig, MobileconfigSigningConfig, SampleLdapServer } from './app-config';
 import {
   CONFIG_KEYS,
   ConfigValueError,
@@ -10,6 +9,7 @@ import {
 } from './config-keys';
 import { defaultLocatorEnv, locateConfigFile, type LocatorEnv } from './config-locator';
 import { parseDbUri, redactDbUri } from './db-uri';
+import { readIniSection } from './ini-section';
 
 export const DEFAULT_DB_URI = 'sqlite:///:memory:';
 export const CLEARTEXT_OPT_IN = 'I_understand_the_risks';
@@ -66,6 +66,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
   const sampleLdapServer = readSampleLdap(env, problems);
+  const mobileconfigSigning = readMobileconfigSigning(values, file, problems);
   if (problems.length > 0) throw new ConfigProblems(problems);
   const dbUri = values.db_uri ?? DEFAULT_DB_URI;
   const config: AppConfig = {
@@ -92,6 +93,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       cacheTtlMs: values.ldap_cache_ttl ?? 5000,
       noMatch: values.ldap_no_match ?? '204',
     },
+    mobileconfigSigning,
   };
   return { config, warnings };
 }
@@ -102,13 +104,12 @@ function parseSection(
   problems: string[],
   warnings: string[],
 ): ConfigValues {
-  const section: unknown = parseIni(text)['automx2'];
+  const section = readIniSection(text, 'automx2');
   const values: ConfigValues = {};
   if (section === undefined) {
     warnings.push(`${file}: no [automx2] section, using defaults`);
     return values;
   }
-  if (typeof section !== 'object' || section === null) return values;
   for (const [key, raw] of Object.entries(section)) {
     if (!isConfigKey(key)) {
       warnings.push(`${file}: unknown key "${key}" in [automx2] ignored`);
@@ -130,6 +131,31 @@ function parseSection(
 function assignValue<K extends keyof ConfigValues>(values: ConfigValues, key: K, value: string) {
   const parser = CONFIG_KEYS[key] as (v: string) => ConfigValues[K];
   values[key] = parser(value);
+}
+
+/** Certificate and key go together; the chain needs both. The files are read later. */
+function readMobileconfigSigning(
+  values: ConfigValues,
+  file: string | null,
+  problems: string[],
+): MobileconfigSigningConfig | null {
+  const { mobileconfig_sign_cert: certFile, mobileconfig_sign_key: keyFile } = values;
+  const chainFile = values.mobileconfig_sign_chain ?? null;
+  if (certFile !== undefined && keyFile !== undefined) return { certFile, keyFile, chainFile };
+  const keys = [
+    'mobileconfig_sign_cert',
+    'mobileconfig_sign_key',
+    'mobileconfig_sign_chain',
+  ] as const;
+  const set = keys.filter((key) => values[key] !== undefined);
+  const missing = keys.slice(0, 2).filter((key) => values[key] === undefined);
+  if (set.length > 0) {
+    problems.push(
+      `${file ?? 'configuration'}: ${set.join(' and ')} set without ${missing.join(' and ')}: ` +
+        'signing profiles needs both mobileconfig_sign_cert and mobileconfig_sign_key',
+    );
+  }
+  return null;
 }
 
 function readSampleLdap(env: NodeJS.ProcessEnv, problems: string[]): SampleLdapServer | null {

@@ -1,5 +1,5 @@
-import { DomainError } from '../common/domain-error';
 import { ResultCodeError } from 'ldapts';
+import { DomainError } from '../common/domain-error';
 
 /**
  * LDAP result codes of a bind that mean "these credentials are not accepted here" (a

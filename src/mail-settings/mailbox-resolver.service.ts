@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
+import { AppConfigService } from '../config/app-config.service';
 import { DomainSettingsRepository } from '../database/domain-settings.repository';
 import { DirectoryPort } from '../directory/directory.port';
 import type { DomainSettings } from './domain-settings';
@@ -18,6 +19,7 @@ export class MailboxResolver {
   constructor(
     private readonly domains: DomainSettingsRepository,
     private readonly directory: DirectoryPort,
+    private readonly config: AppConfigService,
   ) {}
 
   /** The domain's settings, or UNKNOWN_DOMAIN. */
@@ -32,7 +34,9 @@ export class MailboxResolver {
     const settings = await this.domainSettings(address.domain);
     if (!settings.ldapServer) return { settings };
     const entry = await this.directory.lookup(address.address, settings.ldapServer);
-    if (!entry) throw new DomainError('NO_DIRECTORY_ENTRY', 'No directory entry');
-    return { settings, directory: entry };
+    if (entry) return { settings, directory: entry };
+    // ldap_no_match = generic: do not reveal whether the directory knows the address.
+    if (this.config.values.directory.noMatch === 'generic') return { settings };
+    throw new DomainError('NO_DIRECTORY_ENTRY', 'No directory entry');
   }
 }

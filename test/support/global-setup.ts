@@ -28,7 +28,12 @@ async function probeMysql(): Promise<boolean> {
 const PROBES: Record<ServiceName, () => Promise<boolean>> = {
   postgres: probePostgres,
   mysql: probeMysql,
-  slapd: () => Promise.resolve(existsSync('/usr/sbin/slapd') && existsSync('/usr/bin/ldapsearch')),
+  slapd: () =>
+    Promise.resolve(
+      ['/usr/sbin/slapd', '/usr/bin/ldapsearch', '/usr/bin/openssl'].every((path) =>
+        existsSync(path),
+      ),
+    ),
   nginx: () => Promise.resolve(existsSync('/usr/sbin/nginx')),
 };
 
