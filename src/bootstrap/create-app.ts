@@ -95,6 +95,7 @@ async function createExpressApp(
       response.end();
     },
   );
+  app.use(keepContentTypeAsSet);
   app.useBodyParser('raw', { type: () => true, limit: config.bodyLimit });
   const server = app.getHttpServer();
   server.requestTimeout = SERVER_LIMITS.requestTimeoutMs;
@@ -102,6 +103,30 @@ async function createExpressApp(
   server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeoutMs;
   limitHeaders(server);
   return app;
+}
+
+/** What keepContentTypeAsSet needs of Express's response. */
+interface ExpressSend {
+  send(this: ExpressSend, body?: unknown): unknown;
+  get(name: string): string | undefined;
+}
+
+/**
+ * Express's `res.send` appends `; charset=utf-8` to the Content-Type of every string
+ * body, so `application/xml` would go out as `application/xml; charset=utf-8`. Fastify
+ * sends the type exactly as the route set it, and BEHAVIOUR.md §1 wants no charset on
+ * the success types: a string body whose type is already set is sent as its UTF-8
+ * bytes, which Express leaves alone. Without a set type Express behaves as usual.
+ */
+function keepContentTypeAsSet(_request: unknown, response: ExpressSend, next: () => void): void {
+  const send = response.send;
+  response.send = function (this: ExpressSend, body?: unknown) {
+    if (typeof body === 'string' && this.get('Content-Type') !== undefined) {
+      return send.call(this, Buffer.from(body, 'utf8'));
+    }
+    return send.call(this, body);
+  };
+  next();
 }
 
 function limitHeaders(server: Server): void {

@@ -31,14 +31,24 @@ export async function serve(overrides: CommandLineOverrides): Promise<INestAppli
       : 'no configuration file, using defaults',
   );
   log.log(`database ${redactDbUri(config.dbUri)}, HTTP adapter ${config.httpAdapter}`);
-  const app = await createApp(config, logger);
+  let app: INestApplication;
+  try {
+    app = await createApp(config, logger);
+  } catch (error) {
+    // Files named by the configuration are read while the modules are built (the
+    // mobileconfig signing PEMs); their problems stop start-up like any bad value.
+    if (!(error instanceof ConfigProblems)) throw error;
+    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
+    process.exitCode = EXIT_CONFIG_ERROR;
+    return null;
+  }
   await app.listen(config.port, config.host);
   log.warn(
     `listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
   );
   installSignalHandlers(app, log);
   const notified = await notifySystemdReady();
-  if (notified !== 'not-requested' && notified !== 'notified') log.warn(notified);
+  if (notified.kind === 'failed') log.warn(notified.reason);
   return app;
 }
 

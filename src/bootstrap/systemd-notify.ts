@@ -2,6 +2,11 @@ import { execFile } from 'node:child_process';
 
 export const SYSTEMD_NOTIFY = '/usr/bin/systemd-notify';
 
+export type NotifyOutcome =
+  | { readonly kind: 'not-requested' }
+  | { readonly kind: 'notified' }
+  | { readonly kind: 'failed'; readonly reason: string };
+
 /**
  * Tells systemd (Type=notify) that the service is ready, when NOTIFY_SOCKET is set.
  * Node has no Unix datagram sockets, so this runs `systemd-notify --ready`; the unit
@@ -11,14 +16,19 @@ export const SYSTEMD_NOTIFY = '/usr/bin/systemd-notify';
 export function notifySystemdReady(
   env: NodeJS.ProcessEnv = process.env,
   binary: string = SYSTEMD_NOTIFY,
-): Promise<'not-requested' | 'notified' | string> {
-  if (!env.NOTIFY_SOCKET) return Promise.resolve('not-requested');
+): Promise<NotifyOutcome> {
+  if (!env.NOTIFY_SOCKET) return Promise.resolve({ kind: 'not-requested' });
   return new Promise((resolve) => {
     execFile(
       binary,
       ['--ready', `--pid=${process.pid}`, '--status=serving'],
       { env, timeout: 5000 },
-      (error) => resolve(error ? `systemd-notify failed: ${error.message}` : 'notified'),
+      (error) =>
+        resolve(
+          error
+            ? { kind: 'failed', reason: `systemd-notify failed: ${error.message}` }
+            : { kind: 'notified' },
+        ),
     );
   });
 }

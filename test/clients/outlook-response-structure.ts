@@ -1,0 +1,281 @@
+/**
+ * A structural check of Outlook POX Autodiscover responses against the response shape
+ * of MS-OXDSCLI (no XSD ships with the spec in a form we can validate against, so the
+ * shape is written out here): `Autodiscover` (responseschema/2006) > `Response`
+ * (outlook/responseschema/2006a) > `User`? > `Account` > `AccountType`, `Action`,
+ * `Protocol`*, in that order; every `Protocol` starts with `Type` and holds only
+ * MS-OXDSCLI Protocol children, each at most once, as text. Default namespaces only.
+ * Returns the violations; an empty list means the document has the shape. Namespaces
+ * are spelled out here on purpose instead of imported from the product code.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+const RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
+const OUTLOOK_NS =
+  'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
+
+/** MS-OXDSCLI User children. */
+const USER_CHILDREN: ReadonlySet<string> = new Set([
+  'DisplayName',
+  'LegacyDN',
+  'AutoDiscoverSMTPAddress',
+  'DeploymentId',
+]);
+
+/** MS-OXDSCLI Protocol children (2.2.4.1.1.2.8.x) that carry text. */
+const PROTOCOL_CHILDREN: ReadonlySet<string> = new Set([
+  'Type',
+  'TTL',
+  'Server',
+  'ServerDN',
+  'ServerVersion',
+  'MdbDN',
+  'PublicFolderServer',
+  'AD',
+  'Port',
+  'DirectoryPort',
+  'ReferralPort',
+  'ASUrl',
+  'EwsUrl',
+  'EmwsUrl',
+  'SharingUrl',
+  'EcpUrl',
+  'OOFUrl',
+  'UMUrl',
+  'OABUrl',
+  'LoginName',
+  'DomainRequired',
+  'DomainName',
+  'SPA',
+  'AuthPackage',
+  'CertPrincipalName',
+  'SSL',
+  'AuthRequired',
+  'UsePOPAuth',
+  'SMTPLast',
+  'Encryption',
+  'NetworkRequirements',
+]);
+
+/** Protocol children whose value is `on` or `off`. */
+const ON_OFF: ReadonlySet<string> = new Set([
+  'SSL',
+  'SPA',
+  'DomainRequired',
+  'AuthRequired',
+  'UsePOPAuth',
+  'SMTPLast',
+]);
+const ENCRYPTION: ReadonlySet<string> = new Set(['None', 'SSL', 'TLS', 'Auto']);
+const ACTIONS: ReadonlySet<string> = new Set(['settings', 'redirectAddr', 'redirectUrl']);
+/** Mail types of MS-OXDSCLI plus automx2's CalDAV/CardDAV (ignored by Outlook). */
+const PROTOCOL_TYPES: ReadonlySet<string> = new Set([
+  'EXCH',
+  'EXPR',
+  'EXHTTP',
+  'WEB',
+  'POP3',
+  'SMTP',
+  'IMAP',
+  'CalDAV',
+  'CardDAV',
+]);
+
+interface Element {
+  readonly name: string;
+  readonly path: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly children: readonly Element[];
+  readonly text: string;
+}
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+export function checkOutlookResponseStructure(xml: string): string[] {
+  const validation = XMLValidator.validate(xml);
+  if (validation !== true) return [`not well-formed XML: ${validation.err.msg}`];
+  const roots = toElements(parser.parse(xml) as unknown, '');
+  const [root] = roots;
+  if (root === undefined || roots.length !== 1) return [`${roots.length} root elements, not 1`];
+  const violations = namespaceViolations(root, true);
+  if (root.name !== 'Autodiscover') violations.push(`root is <${root.name}>, not <Autodiscover>`);
+  if (root.attributes['xmlns'] !== RESPONSE_NS) {
+    violations.push(`${root.path} is not in ${RESPONSE_NS}`);
+  }
+  const response = single(root, 'Response', violations);
+  if (response === undefined) return violations;
+  if (response.attributes['xmlns'] !== OUTLOOK_NS) {
+    violations.push(`${response.path} is not in ${OUTLOOK_NS}`);
+  }
+  violations.push(...sequence(response, ['User?', 'Account']));
+  for (const user of named(response, 'User')) violations.push(...checkUser(user));
+  const account = named(response, 'Account')[0];
+  if (account !== undefined) violations.push(...checkAccount(account));
+  return violations;
+}
+
+function checkUser(user: Element): string[] {
+  const violations = onlyText(user.children);
+  for (const child of user.children) {
+    if (!USER_CHILDREN.has(child.name)) violations.push(`${child.path} is not a User child`);
+  }
+  return violations;
+}
+
+function checkAccount(account: Element): string[] {
+  const violations = sequence(account, ['AccountType', 'Action', 'Protocol*']);
+  const type = named(account, 'AccountType')[0];
+  if (type !== undefined && type.text !== 'email') {
+    violations.push(`${type.path} is "${type.text}", not "email"`);
+  }
+  const action = named(account, 'Action')[0];
+  if (action !== undefined && !ACTIONS.has(action.text)) {
+    violations.push(`${action.path} "${action.text}" is not a known Action`);
+  }
+  for (const protocol of named(account, 'Protocol')) violations.push(...checkProtocol(protocol));
+  return violations;
+}
+
+function checkProtocol(protocol: Element): string[] {
+  const violations = onlyText(protocol.children);
+  if (protocol.children[0]?.name !== 'Type')
+    violations.push(`${protocol.path} does not start with Type`);
+  const seen = new Set<string>();
+  for (const child of protocol.children) {
+    if (!PROTOCOL_CHILDREN.has(child.name)) {
+      violations.push(`${child.path} is not a Protocol child`);
+    } else if (seen.has(child.name)) {
+      violations.push(`${child.path} appears more than once`);
+    }
+    seen.add(child.name);
+    violations.push(...checkValue(child));
+  }
+  return violations;
+}
+
+function checkValue(child: Element): string[] {
+  const text = child.text;
+  if (child.name === 'Type' && !PROTOCOL_TYPES.has(text)) {
+    return [`${child.path} "${text}" is not a known protocol type`];
+  }
+  if (child.name === 'Port' && !(/^[0-9]+$/.test(text) && +text >= 1 && +text <= 65535)) {
+    return [`${child.path} "${text}" is not a port`];
+  }
+  if (ON_OFF.has(child.name) && text !== 'on' && text !== 'off') {
+    return [`${child.path} "${text}" is not on/off`];
+  }
+  if (child.name === 'Encryption' && !ENCRYPTION.has(text)) {
+    return [`${child.path} "${text}" is not None, SSL, TLS or Auto`];
+  }
+  return [];
+}
+
+/**
+ * Children must follow `pattern` in order: a name (exactly once), `name?` (at most
+ * once) or `name*` (any number), and nothing else.
+ */
+function sequence(parent: Element, pattern: readonly string[]): string[] {
+  const children = parent.children;
+  let index = 0;
+  for (const item of pattern) {
+    const name = item.replace(/[?*]$/, '');
+    const max = item.endsWith('*') ? Infinity : 1;
+    const min = item.endsWith('?') || item.endsWith('*') ? 0 : 1;
+    let count = 0;
+    while (count < max && children[index]?.name === name) {
+      index++;
+      count++;
+    }
+    if (count < min) return [`${parent.path} lacks ${name} at position ${index + 1}`];
+  }
+  const extra = children[index];
+  return extra === undefined
+    ? []
+    : [`${extra.path} is unexpected in ${parent.path} (expected ${pattern.join(', ')})`];
+}
+
+function single(parent: Element, name: string, violations: string[]): Element | undefined {
+  const matches = named(parent, name);
+  if (matches.length !== 1) {
+    violations.push(`${parent.path} has ${matches.length} ${name} elements, not 1`);
+    return undefined;
+  }
+  return matches[0];
+}
+
+function onlyText(elements: readonly Element[]): string[] {
+  return elements
+    .filter((element) => element.children.length > 0)
+    .map((element) => `${element.path} has child elements`);
+}
+
+/** Prefixes anywhere, and xmlns declarations below Response, break name-matching clients. */
+function namespaceViolations(element: Element, declarationAllowed: boolean): string[] {
+  const violations: string[] = [];
+  if (element.name.includes(':')) violations.push(`${element.path} has a namespace prefix`);
+  for (const attribute of Object.keys(element.attributes)) {
+    if (attribute.startsWith('xmlns:')) violations.push(`${element.path} declares a prefix`);
+    else if (attribute !== 'xmlns' || !declarationAllowed) {
+      violations.push(`${element.path} has attribute ${attribute}`);
+    }
+  }
+  const childMayDeclare = element.name === 'Autodiscover' && declarationAllowed;
+  for (const child of element.children) {
+    violations.push(...namespaceViolations(child, childMayDeclare));
+  }
+  return violations;
+}
+
+function named(parent: Element, name: string): Element[] {
+  return parent.children.filter((child) => child.name === name);
+}
+
+function toElements(nodes: unknown, parentPath: string): Element[] {
+  if (!Array.isArray(nodes)) return [];
+  const counts = new Map<string, number>();
+  const elements: Element[] = [];
+  for (const node of nodes as unknown[]) {
+    if (!isRecord(node)) continue;
+    const name = Object.keys(node).find((key) => key !== ':@' && key !== '#text');
+    if (name === undefined) continue;
+    const index = (counts.get(name) ?? 0) + 1;
+    counts.set(name, index);
+    const path = `${parentPath}/${name}[${index}]`;
+    const content = node[name];
+    elements.push({
+      name,
+      path,
+      attributes: toAttributes(node[':@']),
+      children: toElements(content, path),
+      text: textOf(content),
+    });
+  }
+  return elements;
+}
+
+function toAttributes(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, String(v)]));
+}
+
+function textOf(content: unknown): string {
+  if (!Array.isArray(content)) return '';
+  return (content as unknown[])
+    .map((child) => (isRecord(child) ? child['#text'] : undefined))
+    .filter((text): text is string | number => typeof text === 'string' || typeof text === 'number')
+    .map(String)
+    .join('');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
