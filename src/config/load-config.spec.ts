@@ -169,9 +169,9 @@ describe(loadConfig.name, () => {
         'https://mail.example.com/autodiscover/autodiscover.xml',
       ],
       ldap_ca_file: [
-        '/etc/ssl/ldap-ca.pem',
+        __filename,
         ({ config }) => config.directory.caFile,
-        '/etc/ssl/ldap-ca.pem',
+        __filename,
       ],
       ldap_tls_verify: ['no', ({ config }) => config.directory.tlsVerify, false],
       ldap_starttls: ['on', ({ config }) => config.directory.startTls, true],

@@ -16,10 +16,12 @@ const REJECTED = [
 ];
 
 export function classifyDatabaseError(error: unknown): DatabaseFailure {
-  if (!(error instanceof Error)) return 'unavailable';
-  const raw = (error as { code?: unknown }).code;
+  // Duck-typed: driver errors may come from another realm (instanceof Error fails).
+  if (typeof error !== 'object' || error === null) return 'unavailable';
+  const { message: rawMessage, code: raw } = error as { message?: unknown; code?: unknown };
+  const message = typeof rawMessage === 'string' ? rawMessage : '';
   const code = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
-  if (MISSING_TABLE.some((pattern) => pattern.test(`${error.message} ${code}`))) {
+  if (MISSING_TABLE.some((pattern) => pattern.test(`${message} ${code}`))) {
     return 'missing-table';
   }
   if (REJECTED.some((pattern) => pattern.test(code))) return 'rejected';

@@ -45,8 +45,11 @@ export function testConfig(options: TestAppOptions = {}): AppConfig {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(options);
   const lines = options.logLines;
+  // TEST_LOG=1 shows the application's log lines on stderr (debugging a failing test).
+  const echo = process.env.TEST_LOG === '1';
   const logger = new AppLogger(config.loglevel, config.logFormat, (line) => {
     lines?.push(line);
+    if (echo) process.stderr.write(line);
   });
   const app = await createApp(config, logger);
   await app.listen(0, '127.0.0.1');
