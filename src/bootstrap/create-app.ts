@@ -22,7 +22,9 @@ export async function createApp(
     config.httpAdapter === 'express'
       ? await createExpressApp(module, config, logger)
       : await createFastifyApp(module, config, logger);
-  app.enableShutdownHooks([]);
+  // No enableShutdownHooks(): serve.ts owns SIGTERM/SIGINT (close, then exit 0). Nest's
+  // own handler would race it and re-raise the signal, ending the process by SIGTERM.
+  // app.close() still runs every onApplicationShutdown hook.
   return app;
 }
 
@@ -49,6 +51,9 @@ async function createFastifyApp(
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     bodyParser: false,
     logger,
+    // Start-up failures (unreadable signing key, CA file) reach serve(), which
+    // reports them as configuration errors (exit 2) instead of Nest exiting with 1.
+    abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
@@ -75,6 +80,9 @@ async function createExpressApp(
   const app = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), {
     bodyParser: false,
     logger,
+    // Start-up failures (unreadable signing key, CA file) reach serve(), which
+    // reports them as configuration errors (exit 2) instead of Nest exiting with 1.
+    abortOnError: false,
   });
   app.disable('x-powered-by');
   app.set('case sensitive routing', false);

@@ -1,9 +1,9 @@
+import type { Server } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { AppLogger } from '../common/app-logger';
 import { redactDbUri } from '../config/db-uri';
 import { ConfigProblems, loadConfig, type CommandLineOverrides } from '../config/load-config';
-import { createApp } from './create-app';
 import { notifySystemdReady } from './systemd-notify';
 
 export const EXIT_CONFIG_ERROR = 2;
@@ -33,6 +33,8 @@ export async function serve(overrides: CommandLineOverrides): Promise<INestAppli
   log.log(`database ${redactDbUri(config.dbUri)}, HTTP adapter ${config.httpAdapter}`);
   let app: INestApplication;
   try {
+    // Loaded only now: a bad configuration is reported without loading the application.
+    const { createApp } = await import('./create-app');
     app = await createApp(config, logger);
   } catch (error) {
     // Files named by the configuration are read while the modules are built (the
@@ -43,8 +45,11 @@ export async function serve(overrides: CommandLineOverrides): Promise<INestAppli
     return null;
   }
   await app.listen(config.port, config.host);
+  // The bound port, which differs from the configured one for `--port 0`.
+  const bound = (app.getHttpServer() as Server).address();
+  const port = typeof bound === 'object' && bound !== null ? bound.port : config.port;
   log.warn(
-    `listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+    `listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
   );
   installSignalHandlers(app, log);
   const notified = await notifySystemdReady();

@@ -1,0 +1,343 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import request from 'supertest';
+import { AppModule } from '../../src/app.module';
+import { AppLogger } from '../../src/common/app-logger';
+import type { HttpAdapterName, MobileconfigSigningConfig } from '../../src/config/app-config';
+import { ConfigProblems, loadConfig } from '../../src/config/load-config';
+import { checkAppleProfile } from '../clients/apple-profile-rules';
+import { startTestApp, testConfig, type TestApp } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { createTestPki, type TestPki } from '../support/test-pki';
+
+/**
+ * Signed profiles (BEHAVIOUR.md §10 mobileconfig_sign_*, CLIENTS.md "mobileconfig
+ * rules"): CMS SignedData, DER, content attached, checked by `openssl smime -verify`
+ * against a throwaway CA; and start-up refusing signing files it cannot use.
+ */
+
+const CONTENT_TYPE = 'application/x-apple-aspen-config';
+const QUERY = 'emailaddress=user%40example.com&name=J%C3%BCrgen%20%3CTest%3E';
+
+/**
+ * Nest's Logger writes to the logger of the application created last in this process,
+ * so every app of this file logs into the same list.
+ */
+const logLines: string[] = [];
+
+/** Collects the body as bytes, whatever the content type (a superagent parser). */
+function binary(
+  response: request.Response,
+  callback: (error: Error | null, body: Buffer) => void,
+): void {
+  // In Node, superagent hands parsers the raw IncomingMessage typed as its Response.
+  const stream = response as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => callback(null, Buffer.concat(chunks)));
+  stream.on('error', (error: Error) => callback(error, Buffer.alloc(0)));
+}
+
+function download(app: TestApp, query = QUERY) {
+  return request(app.url).get(`/mobileconfig/?${query}`).buffer(true).parse(binary);
+}
+
+/** UUIDs are new per request; everything else must be byte for byte the same. */
+const withoutUuids = (xml: string) => xml.replace(/\b[0-9a-f]{32}\b/g, '<uuid>');
+
+interface Verification {
+  readonly status: number | null;
+  readonly stderr: string;
+  readonly content: string;
+}
+
+let verifications = 0;
+
+/**
+ * `openssl smime -verify` of a DER profile against `caFile`. `-purpose any`: the signer
+ * is a web server certificate (extendedKeyUsage serverAuth), which iOS and macOS accept
+ * for profiles but openssl's default S/MIME purpose check would not.
+ */
+function opensslVerify(pki: TestPki, signed: Buffer, caFile: string): Verification {
+  const n = ++verifications;
+  const input = join(pki.dir, `signed-${n}.mobileconfig`);
+  const output = join(pki.dir, `content-${n}.xml`);
+  writeFileSync(input, signed);
+  const result = spawnSync(
+    'openssl',
+    [
+      'smime',
+      '-verify',
+      '-inform',
+      'der',
+      '-in',
+      input,
+      '-CAfile',
+      caFile,
+      '-purpose',
+      'any',
+      '-out',
+      output,
+    ],
+    { encoding: 'utf8' },
+  );
+  let content = '';
+  try {
+    content = pki.read(output);
+  } catch {
+    // openssl wrote nothing: verification failed before the content.
+  }
+  return { status: result.status, stderr: result.stderr, content };
+}
+
+describe('signed profiles', () => {
+  let pki: TestPki;
+  let db: TestDatabase;
+  let unsigned: TestApp;
+
+  beforeAll(async () => {
+    pki = createTestPki();
+    // A database file shared by the signing and the non-signing apps.
+    db = await createTestDatabase('sqlite-file');
+    unsigned = await startTestApp({ dbUri: db.dbUri, logLines });
+    await request(unsigned.url).get('/initdb/').expect(200);
+  });
+
+  afterAll(async () => {
+    await unsigned?.close();
+    await db?.drop();
+    pki?.remove();
+  });
+
+  const signing = (overrides: Partial<MobileconfigSigningConfig> = {}) => ({
+    certFile: pki.signerCert,
+    keyFile: pki.signerKey,
+    chainFile: pki.intermediate,
+    ...overrides,
+  });
+
+  describe.each(['fastify', 'express'] as const satisfies readonly HttpAdapterName[])(
+    'on %s',
+    (adapter) => {
+      let app: TestApp;
+
+      beforeAll(async () => {
+        app = await startTestApp({
+          dbUri: db.dbUri,
+          adapter,
+          config: { mobileconfigSigning: signing(), loglevel: 'INFO' },
+          logLines,
+        });
+      });
+
+      afterAll(async () => {
+        await app?.close();
+      });
+
+      it('sends DER that openssl verifies, holding the unsigned profile', async () => {
+        const response = await download(app).expect(200);
+        expect(response.headers['content-type']).toBe(CONTENT_TYPE);
+        expect(response.headers['content-disposition']).toBe(
+          'attachment; filename="example.com.mobileconfig"',
+        );
+        const signed = response.body as Buffer;
+        expect(Number(response.headers['content-length'])).toBe(signed.length);
+        // DER SEQUENCE, not XML and not JSON.
+        expect(signed[0]).toBe(0x30);
+        const verified = opensslVerify(pki, signed, pki.rootCa);
+        expect([verified.status, verified.stderr.trim()]).toEqual([0, 'Verification successful']);
+        expect(checkAppleProfile(verified.content)).toEqual([]);
+        const plain = await download(unsigned).expect(200);
+        expect(withoutUuids(verified.content)).toBe(
+          withoutUuids((plain.body as Buffer).toString('utf8')),
+        );
+        expect(verified.content).toContain('<string>Jürgen &lt;Test&gt;</string>');
+      });
+
+      it('does not verify against an unrelated CA', async () => {
+        const response = await download(app).expect(200);
+        const verified = opensslVerify(pki, response.body as Buffer, pki.unrelatedCa);
+        expect(verified.status).not.toBe(0);
+        expect(verified.stderr).toMatch(/certificate verify error|unable to get/i);
+      });
+
+      it('signs nothing on errors: short text as without signing', async () => {
+        const missing = await request(app.url).get('/mobileconfig/').expect(400);
+        expect(missing.headers['content-type']).toMatch(/^text\/plain/);
+        expect(missing.text).toBe('Missing request argument "emailaddress"');
+        await request(app.url).get('/mobileconfig/?emailaddress=a%40unknown.tld').expect(204);
+      });
+
+      it('answers HEAD with the headers of the signed profile', async () => {
+        const response = await request(app.url).head(`/mobileconfig/?${QUERY}`).expect(200);
+        expect(response.headers['content-type']).toBe(CONTENT_TYPE);
+        expect(Number(response.headers['content-length'])).toBeGreaterThan(1000);
+      });
+    },
+  );
+
+  it('logs the signer once at start-up', async () => {
+    const before = logLines.length;
+    const app = await startTestApp({
+      dbUri: db.dbUri,
+      config: { mobileconfigSigning: signing(), loglevel: 'INFO' },
+      logLines,
+    });
+    await app.close();
+    const started = logLines.slice(before).filter((line) => line.includes('[Mobileconfig]'));
+    expect(started).toEqual([
+      expect.stringMatching(
+        /INFO \[Mobileconfig\] profiles are signed as CN=autoconfig\.example\.com \(valid \S+ to \S+\)\n$/,
+      ) as unknown,
+    ]);
+  });
+
+  it('takes a fullchain.pem (certificate, then chain) as mobileconfig_sign_cert', async () => {
+    const app = await startTestApp({
+      dbUri: db.dbUri,
+      config: { mobileconfigSigning: signing({ certFile: pki.fullchain, chainFile: null }) },
+      logLines,
+    });
+    try {
+      const response = await download(app).expect(200);
+      expect(opensslVerify(pki, response.body as Buffer, pki.rootCa).status).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('without the chain, the profile verifies only with the intermediate at hand', async () => {
+    const app = await startTestApp({
+      dbUri: db.dbUri,
+      config: { mobileconfigSigning: signing({ chainFile: null }) },
+      logLines,
+    });
+    try {
+      const response = await download(app).expect(200);
+      expect(opensslVerify(pki, response.body as Buffer, pki.rootCa).status).not.toBe(0);
+      const rootAndIntermediate = join(pki.dir, 'root-and-intermediate.pem');
+      writeFileSync(rootAndIntermediate, pki.read(pki.rootCa) + pki.read(pki.intermediate));
+      expect(opensslVerify(pki, response.body as Buffer, rootAndIntermediate).status).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  describe('start-up', () => {
+    /** Loads an INI file with these [automx2] lines the way start-up does. */
+    function loadIni(lines: readonly string[]): readonly string[] {
+      const file = join(pki.dir, 'automx2.conf');
+      writeFileSync(file, ['[automx2]', ...lines, ''].join('\n'));
+      try {
+        loadConfig({
+          locator: { env: { AUTOMX2_CONF: file }, home: '/nonexistent', exists: () => true },
+        });
+      } catch (error) {
+        if (error instanceof ConfigProblems) return error.problems;
+        throw error;
+      }
+      return [];
+    }
+
+    /**
+     * Builds the application as createApp does, but with abortOnError off: with Nest's
+     * default a failing provider makes Nest call process.exit(1), which would end the
+     * test worker. Returns the problems that stop start-up.
+     */
+    async function startUpProblems(
+      mobileconfigSigning: MobileconfigSigningConfig,
+    ): Promise<readonly string[]> {
+      const config = testConfig({
+        dbUri: 'sqlite:///:memory:',
+        config: { sourceFile: '/etc/automx2/automx2.conf', mobileconfigSigning },
+      });
+      const logger = new AppLogger('CRITICAL', 'text', (line) => logLines.push(line));
+      try {
+        const app = await NestFactory.create(AppModule.forRoot(config), {
+          abortOnError: false,
+          logger,
+        });
+        await app.close();
+      } catch (error) {
+        if (error instanceof ConfigProblems) return error.problems;
+        throw error;
+      }
+      return [];
+    }
+
+    it('reads the three keys from the INI file', () => {
+      const file = join(pki.dir, 'automx2.conf');
+      writeFileSync(
+        file,
+        `[automx2]\nmobileconfig_sign_cert = ${pki.signerCert}\nmobileconfig_sign_key = ${pki.signerKey}\n`,
+      );
+      const { config } = loadConfig({
+        locator: { env: { AUTOMX2_CONF: file }, home: '/nonexistent', exists: () => true },
+      });
+      expect(config.mobileconfigSigning).toEqual({
+        certFile: pki.signerCert,
+        keyFile: pki.signerKey,
+        chainFile: null,
+      });
+    });
+
+    it('a certificate without a key is a configuration problem', () => {
+      expect(loadIni([`mobileconfig_sign_cert = ${pki.signerCert}`])).toEqual([
+        `${pki.dir}/automx2.conf: mobileconfig_sign_cert set without mobileconfig_sign_key: ` +
+          'signing profiles needs both mobileconfig_sign_cert and mobileconfig_sign_key',
+      ]);
+    });
+
+    it('a chain alone is a configuration problem naming both missing keys', () => {
+      expect(loadIni([`mobileconfig_sign_chain = ${pki.intermediate}`])).toEqual([
+        `${pki.dir}/automx2.conf: mobileconfig_sign_chain set without mobileconfig_sign_cert ` +
+          'and mobileconfig_sign_key: signing profiles needs both mobileconfig_sign_cert and ' +
+          'mobileconfig_sign_key',
+      ]);
+    });
+
+    it('an empty value is a configuration problem', () => {
+      expect(
+        loadIni(['mobileconfig_sign_cert =', `mobileconfig_sign_key = ${pki.signerKey}`]),
+      ).toContain(`${pki.dir}/automx2.conf: mobileconfig_sign_cert = "": expected a file name`);
+    });
+
+    it('a key that does not belong to the certificate stops start-up, naming both', async () => {
+      expect(await startUpProblems(signing({ keyFile: pki.otherKey }))).toEqual([
+        `/etc/automx2/automx2.conf: mobileconfig_sign_key = "${pki.otherKey}": the key does ` +
+          `not belong to the certificate in mobileconfig_sign_cert = "${pki.signerCert}"`,
+      ]);
+    });
+
+    it('a missing file stops start-up, naming the key and the file', async () => {
+      const missing = join(pki.dir, 'missing-chain.pem');
+      expect(await startUpProblems(signing({ chainFile: missing }))).toEqual([
+        `/etc/automx2/automx2.conf: mobileconfig_sign_chain = "${missing}": cannot read: ` +
+          `ENOENT: no such file or directory, open '${missing}'`,
+      ]);
+    });
+
+    it('an ECDSA certificate stops start-up with what to do instead', async () => {
+      const [problem] = await startUpProblems(
+        signing({ certFile: pki.ecCert, keyFile: pki.ecKey }),
+      );
+      expect(problem).toBe(
+        `/etc/automx2/automx2.conf: mobileconfig_sign_cert = "${pki.ecCert}": has an EC key; ` +
+          'only RSA certificates can sign profiles (issue an RSA certificate, e.g. certbot --key-type rsa)',
+      );
+    });
+
+    it('an encrypted key stops start-up', async () => {
+      const [problem] = await startUpProblems(signing({ keyFile: pki.encryptedKey }));
+      expect(problem).toMatch(
+        /^\/etc\/automx2\/automx2\.conf: mobileconfig_sign_key = ".*encrypted\.key": the key is encrypted/,
+      );
+    });
+
+    it('starts with good files', async () => {
+      expect(await startUpProblems(signing())).toEqual([]);
+    });
+  });
+});
