@@ -13,4 +13,4 @@ if (!existsSync(cli) && existsSync(join(root, 'src'))) {
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
-require(cli);
+require(cli).main();

@@ -7,7 +7,9 @@ import { AppExceptionFilter } from './common/exception.filter';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
 import { InitDbModule } from './initdb/initdb.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MobileconfigModule } from './mobileconfig/mobileconfig.module';
 import { SiteModule } from './site/site.module';
 
@@ -24,6 +26,8 @@ export class AppModule {
         AutodiscoverModule,
         MobileconfigModule,
         InitDbModule,
+        HealthModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AppExceptionFilter },

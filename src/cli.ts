@@ -83,7 +83,8 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   }
 }
 
-if (require.main === module) {
+/** Runs the CLI with this process's arguments and sets the exit code. */
+export function main(): void {
   runCli(process.argv.slice(2)).catch((error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`${USAGE}\n${error.message}\n`);
@@ -94,3 +95,5 @@ if (require.main === module) {
     process.exitCode = 1;
   });
 }
+
+if (require.main === module) main();

@@ -18,6 +18,9 @@ export const KNOWN_ROUTES: readonly KnownRoute[] = [
   { pattern: /^\/autodiscover\/autodiscover\.json(\/v1\.0\/[^/]+)?\/?$/i, methods: READ },
   { pattern: /^\/mobileconfig\/?$/i, methods: READ },
   { pattern: /^\/initdb\/?$/i, methods: ['GET', 'HEAD', 'POST', 'DELETE'] },
+  { pattern: /^\/healthz\/live\/?$/i, methods: READ },
+  { pattern: /^\/healthz\/ready\/?$/i, methods: READ },
+  { pattern: /^\/metrics\/?$/i, methods: READ },
 ];
 
 /** The methods allowed on a path (without query), or null for an unknown path. */

@@ -1,7 +1,14 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
+import { MetricsService } from '../metrics/metrics.service';
 import { classifyDatabaseError } from './database-errors';
 
 const RETRY_INTERVAL_MS = 5000;
@@ -20,7 +27,10 @@ export class DatabaseConnection implements OnModuleInit, OnApplicationShutdown {
   private outage = false;
   private closed = false;
 
-  constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() readonly dataSource: DataSource,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     if (!(await this.connect())) this.scheduleRetry();
@@ -35,11 +45,14 @@ export class DatabaseConnection implements OnModuleInit, OnApplicationShutdown {
     if (!this.dataSource.isInitialized && !(await this.connect())) {
       throw unavailable();
     }
+    const started = performance.now();
     try {
       const result = await work(this.dataSource);
+      this.metrics?.observeDb(performance.now() - started, true);
       this.recovered();
       return result;
     } catch (error) {
+      this.metrics?.observeDb(performance.now() - started, error instanceof DomainError);
       if (error instanceof DomainError) throw error;
       switch (classifyDatabaseError(error)) {
         case 'missing-table':

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { FilterParser, NoSuchObjectError, type Filter } from 'ldapts';
+import { MetricsService } from '../metrics/metrics.service';
 import { DomainError } from '../common/domain-error';
 import { AppConfigService } from '../config/app-config.service';
 import type { LdapServer } from '../mail-settings/domain-settings';
@@ -40,7 +41,10 @@ export class LdapDirectory extends DirectoryPort implements OnApplicationShutdow
   private readonly warnedMissingBase = new Set<string>();
   private shutDown = false;
 
-  constructor(config: AppConfigService) {
+  constructor(
+    config: AppConfigService,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {
     super();
     const directory = config.values.directory;
     this.settings = {
@@ -60,9 +64,13 @@ export class LdapDirectory extends DirectoryPort implements OnApplicationShutdow
 
   lookup(address: string, server: LdapServer): Promise<DirectoryEntry | null> {
     const key = serverKey(server);
-    return this.cache.get(`${key}\n${address.toLowerCase()}`, () =>
-      this.lookupUncached(address, server, key),
-    );
+    let loaded = false;
+    const result = this.cache.get(`${key}\n${address.toLowerCase()}`, () => {
+      loaded = true;
+      return this.lookupUncached(address, server, key);
+    });
+    this.metrics?.countCacheLookup('directory', !loaded);
+    return result;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -83,19 +91,25 @@ export class LdapDirectory extends DirectoryPort implements OnApplicationShutdow
     key: string,
   ): Promise<DirectoryEntry | null> {
     const filter = this.parseFilter(server, address);
+    const started = performance.now();
+    const observe = (ok: boolean) =>
+      this.metrics?.observeDirectory(performance.now() - started, ok);
     try {
       const entry = await this.searchWithRetry(server, key, filter);
       this.setState(server, key, 'up');
+      observe(true);
       return entry;
     } catch (error) {
       if (error instanceof NoSuchObjectError) {
         this.setState(server, key, 'up');
+        observe(true);
         if (!this.warnedMissingBase.has(key)) {
           this.warnedMissingBase.add(key);
           this.logger.warn(`${label(server)}: search base "${server.searchBase}" does not exist`);
         }
         return null;
       }
+      observe(false);
       const reason = describeFailure(error, server.bindPassword);
       if (error instanceof DomainError && error.code === 'DIRECTORY_BIND_REFUSED') {
         this.setState(server, key, 'refused', reason);
