@@ -168,11 +168,7 @@ describe(loadConfig.name, () => {
         ({ config }) => config.autodiscoverUrl,
         'https://mail.example.com/autodiscover/autodiscover.xml',
       ],
-      ldap_ca_file: [
-        __filename,
-        ({ config }) => config.directory.caFile,
-        __filename,
-      ],
+      ldap_ca_file: [__filename, ({ config }) => config.directory.caFile, __filename],
       ldap_tls_verify: ['no', ({ config }) => config.directory.tlsVerify, false],
       ldap_starttls: ['on', ({ config }) => config.directory.startTls, true],
       ldap_connect_timeout: ['1.5', ({ config }) => config.directory.connectTimeoutMs, 1500],

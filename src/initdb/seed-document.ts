@@ -34,6 +34,24 @@ export function planFromDocument(body: unknown): SeedPlan {
   return toPlan(document);
 }
 
+/**
+ * class-validator lists a property's failed constraints last decorator first, so a
+ * missing name would be reported as "too long": report the most basic one instead.
+ */
+const CONSTRAINT_ORDER = [
+  'equals',
+  'isArray',
+  'isString',
+  'isInt',
+  'isBoolean',
+  'isIn',
+  'isNotEmpty',
+  'arrayMinSize',
+  'min',
+  'max',
+  'maxLength',
+];
+
 function firstProblem(errors: ValidationError[], prefix = ''): string {
   for (const error of errors) {
     const path = /^\d+$/.test(error.property)
@@ -41,8 +59,14 @@ function firstProblem(errors: ValidationError[], prefix = ''): string {
       : prefix
         ? `${prefix}.${error.property}`
         : error.property;
-    const constraint = Object.values(error.constraints ?? {})[0];
-    if (constraint) return `${path}: ${constraint.replace(/^\S+ /, '')}`;
+    const constraints = error.constraints ?? {};
+    if (Object.keys(constraints).length > 0) {
+      if (error.value === undefined) return `${path}: missing`;
+      if (constraints['nestedValidation']) return `${path}: must be an object`;
+      const key = CONSTRAINT_ORDER.find((name) => constraints[name] !== undefined);
+      const constraint = constraints[key ?? ''] ?? Object.values(constraints)[0] ?? 'invalid';
+      return `${path}: ${constraint.replace(/^\S+ /, '')}`;
+    }
     if (error.children?.length) return firstProblem(error.children, path);
   }
   return 'document: invalid';
@@ -74,11 +98,13 @@ function toPlan(document: SeedDocumentDto): SeedPlan {
   });
   const seen = new Set<string>();
   const domains = document.domains.map((domain, index) => {
+    if (domain.name.trim() === '') throw invalid(`domains[${index}].name: should not be empty`);
     const key = domainLookupNames(domain.name.trim()).sort().join(',');
     if (seen.has(key)) throw invalid(`domains[${index}].name: duplicate domain`);
     seen.add(key);
     let ldapServerRef: string | null = null;
-    if (domain.ldapserver_id !== undefined) {
+    // null counts as absent, as for every other optional field.
+    if (domain.ldapserver_id != null) {
       ldapServerRef = ldapRefs.get(domain.ldapserver_id) ?? null;
       if (!ldapServerRef) {
         throw invalid(`domains[${index}].ldapserver_id: no LDAP server with this id`);
