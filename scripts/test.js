@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-/* `npm test`: every Jest project (unit, e2e with real databases, LDAP, HTTP), then one
- * plain closing line `N passed, N failed` (from Jest's JSON report) so that a run that
- * executed no test can never look green. Extra arguments go to Jest. */
+/* `npm test`: every Jest project (unit, e2e with real databases, LDAP, HTTP) on the
+ * default HTTP adapter (Fastify), then the e2e project again on Express, then one plain
+ * closing line `N passed, N failed` (from Jest's JSON reports) so that a run that
+ * executed no test can never look green. Extra arguments go to Jest and skip the
+ * Express pass (`npm test -- src/config` runs just that). */
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { mkdirSync, readFileSync, existsSync, rmSync } = require('node:fs');
@@ -10,8 +12,6 @@ const { join } = require('node:path');
 const root = join(__dirname, '..');
 const outDir = join(root, '.test-output');
 mkdirSync(outDir, { recursive: true });
-const report = join(outDir, 'jest.json');
-rmSync(report, { force: true });
 
 // Suites that start the compiled server (start-up, signals, CLI) need dist/ current.
 const build = spawnSync(process.execPath, [join(__dirname, 'start.js'), '--build-only'], {
@@ -24,23 +24,44 @@ if (build.status !== 0) {
 }
 
 const jest = require.resolve('jest/bin/jest');
-const result = spawnSync(
-  process.execPath,
-  [jest, '--json', `--outputFile=${report}`, ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit', env: process.env },
-);
+const extra = process.argv.slice(2);
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-if (existsSync(report)) {
+/** Runs Jest once; returns its counts (a missing report counts as a failure). */
+function runJest(name, args, env) {
+  const report = join(outDir, `jest-${name}.json`);
+  rmSync(report, { force: true });
+  process.stdout.write(`\n=== ${name} ===\n`);
+  const result = spawnSync(process.execPath, [jest, '--json', `--outputFile=${report}`, ...args], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0, ok: false };
   const summary = JSON.parse(readFileSync(report, 'utf8'));
-  passed = summary.numPassedTests;
-  failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
-  skipped = summary.numPendingTests + summary.numTodoTests;
-} else {
-  failed = 1;
+  const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+  return {
+    passed: summary.numPassedTests,
+    failed,
+    skipped: summary.numPendingTests + summary.numTodoTests,
+    ok: result.status === 0 && failed === 0,
+  };
 }
-const code = result.status === 0 && failed === 0 && passed > 0 ? 0 : 1;
-process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+
+const runs = [runJest('fastify', extra, {})];
+if (extra.length === 0) {
+  runs.push(runJest('express', ['--selectProjects', 'e2e'], { TEST_HTTP_ADAPTER: 'express' }));
+}
+const total = runs.reduce(
+  (sum, run) => ({
+    passed: sum.passed + run.passed,
+    failed: sum.failed + run.failed,
+    skipped: sum.skipped + run.skipped,
+    ok: sum.ok && run.ok,
+  }),
+  { passed: 0, failed: 0, skipped: 0, ok: true },
+);
+const code = total.ok && total.failed === 0 && total.passed > 0 ? 0 : 1;
+process.stdout.write(
+  `\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`,
+);
 process.exit(code);
