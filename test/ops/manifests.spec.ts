@@ -552,7 +552,7 @@ describe('contrib samples', () => {
     }
   });
 
-  it('systemd: a hardened simple service running dist/main.js', () => {
+  it('systemd: a hardened notify service running dist/main.js', () => {
     const unit = read(join(CONTRIB, 'systemd', 'automx2-nest.service'));
     const settings = (key: string) =>
       unit
@@ -560,7 +560,8 @@ describe('contrib samples', () => {
         .filter((line) => line.startsWith(`${key}=`))
         .map((line) => line.slice(key.length + 1));
     expect(unit).toMatch(/^\[Unit\]$[\s\S]*^\[Service\]$[\s\S]*^\[Install\]$/m);
-    expect(settings('Type')).toEqual(['simple']);
+    expect(settings('Type')).toEqual(['notify']);
+    expect(settings('NotifyAccess')).toEqual(['all']);
     expect(settings('ExecStart')[0]).toMatch(/\/node \S+\/dist\/main\.js$/);
     expect(settings('DynamicUser').concat(settings('User'))).not.toEqual([]);
     for (const [key, value] of [
