@@ -1,99 +1,80 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
 import { parseServeArgs, UsageError } from './bootstrap/cli-args';
-import { EXIT_CONFIG_ERROR, serve } from './bootstrap/serve';
-import { redactDbUri } from './config/db-uri';
-import { ConfigProblems, loadConfig, type LoadedConfig } from './config/load-config';
-import { dataSourceOptions } from './database/data-source-options';
+import { CliError } from './cli/cli.errors';
+import { DomainError } from './common/domain-error';
+import { classifyDatabaseError } from './database/database-errors';
 
 const USAGE = `usage: automx2-nest <command>
   serve [--host H] [--port P]   run the HTTP service (the default command)
   migrate                       create or upgrade the database schema
-  check-config                  validate the configuration and the database connection`;
+  check-config                  validate the configuration and the database connection
+  export [FILE]                 write every row as JSON (docs/export-format.md) to FILE or stdout
+  import [--merge|--replace] FILE
+                                load an export or a seeding document (version 2), from FILE
+                                or - (stdin), in one transaction; without a flag only into
+                                an empty database; --merge adds or replaces its domains by
+                                name; --replace deletes everything first
+  dns DOMAIN [--target HOST] [--autodiscover-host HOST] [--ttl SECONDS]
+                                print the DNS records to publish for DOMAIN (zone-file syntax)
+  help                          print this text
+Every command reads the same configuration (AUTOMX2_CONF or the standard locations,
+AUTOMX2_DB_URI). Exit codes: 0 done, 1 failed, 2 usage or configuration error.`;
 
-function load(): LoadedConfig | null {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigProblems)) throw error;
-    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
-    process.exitCode = EXIT_CONFIG_ERROR;
-    return null;
-  }
-}
-
-async function withDataSource(loaded: LoadedConfig, work: (ds: DataSource) => Promise<void>) {
-  const dataSource = new DataSource(
-    dataSourceOptions(loaded.config.database, loaded.config.dbEcho),
-  );
-  await dataSource.initialize();
-  try {
-    await work(dataSource);
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
-async function migrate(): Promise<void> {
-  const loaded = load();
-  if (!loaded) return;
-  await withDataSource(loaded, async (dataSource) => {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    process.stdout.write(
-      applied.length === 0
-        ? 'schema is up to date\n'
-        : applied.map((migration) => `applied ${migration.name}\n`).join(''),
-    );
-  });
-}
-
-async function checkConfig(): Promise<void> {
-  const loaded = load();
-  if (!loaded) return;
-  const { config, warnings } = loaded;
-  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-  process.stdout.write(`configuration: ${config.sourceFile ?? '(none, defaults)'}\n`);
-  try {
-    await withDataSource(loaded, async (dataSource) => {
-      await dataSource.query('SELECT 1');
-    });
-    process.stdout.write(`database ${redactDbUri(config.dbUri)}: reachable\n`);
-  } catch (error) {
-    process.stderr.write(
-      `database ${redactDbUri(config.dbUri)}: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  }
-}
-
+/** Dispatches to one command; each is loaded only when it runs (fast start-up). */
 export async function runCli(argv: readonly string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      const { serve } = await import('./bootstrap/serve');
       await serve(parseServeArgs(rest));
       return;
+    }
     case 'migrate':
-      await migrate();
-      return;
+      return (await import('./cli/migrate.command')).runMigrate(rest);
     case 'check-config':
-      await checkConfig();
+      return (await import('./cli/check-config.command')).runCheckConfig(rest);
+    case 'export':
+      return (await import('./cli/export.command')).runExport(rest);
+    case 'import':
+      return (await import('./cli/import.command')).runImport(rest);
+    case 'dns':
+      return (await import('./cli/dns.command')).runDns(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
       return;
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
 }
 
-/** Runs the CLI with this process's arguments and sets the exit code. */
+/** One message (or one line per problem) on stderr and the matching exit code. */
+function report(error: unknown): void {
+  const fail = (message: string, exitCode: number) => {
+    process.stderr.write(`${message}\n`);
+    process.exitCode = exitCode;
+  };
+  if (error instanceof UsageError) return fail(`${USAGE}\n${error.message}`, 2);
+  if (error instanceof CliError) {
+    return fail(
+      error.message
+        .split('\n')
+        .map((line) => `error: ${line}`)
+        .join('\n'),
+      error.exitCode,
+    );
+  }
+  if (error instanceof DomainError) return fail(`error: ${error.message}`, 1);
+  if (classifyDatabaseError(error) === 'missing-table') {
+    return fail('error: the database has no automx2 tables yet: run "automx2-nest migrate"', 1);
+  }
+  fail(`error: ${error instanceof Error ? error.message : String(error)}`, 1);
+}
+
+/** Runs the CLI with this process's arguments and sets the exit code (bin/automx2-nest.js). */
 export function main(): void {
-  runCli(process.argv.slice(2)).catch((error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${USAGE}\n${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
+  runCli(process.argv.slice(2)).catch(report);
 }
 
 if (require.main === module) main();

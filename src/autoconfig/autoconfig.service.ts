@@ -5,6 +5,7 @@ import {
   parseDomainName,
   parseEmailAddress,
 } from '../mail-settings/address-parser';
+import type { DomainSettings } from '../mail-settings/domain-settings';
 import { AutoconfigRenderer } from './autoconfig.renderer';
 
 export interface AutoconfigQuery {
@@ -21,6 +22,13 @@ const AUTOCONFIG_PREFIX = 'autoconfig.';
 /** Mozilla autoconfig: for an address, or generic for a domain (K-9, KMail send none). */
 @Injectable()
 export class AutoconfigService {
+  /**
+   * The document depends only on the domain's settings unless the directory adds a
+   * uid, so it is rendered once per settings object (which the settings cache shares
+   * between requests for `cache_ttl`).
+   */
+  private readonly rendered = new WeakMap<DomainSettings, string>();
+
   constructor(
     private readonly resolver: MailboxResolver,
     private readonly renderer: AutoconfigRenderer,
@@ -29,11 +37,20 @@ export class AutoconfigService {
   async document(query: AutoconfigQuery): Promise<string> {
     if (query.emailAddress?.trim()) {
       const mailbox = await this.resolver.resolve(parseEmailAddress(query.emailAddress));
-      return this.renderer.render(mailbox.settings, mailbox.directory);
+      if (mailbox.directory?.uid) return this.renderer.render(mailbox.settings, mailbox.directory);
+      return this.renderOnce(mailbox.settings);
     }
     const domain = domainWithoutAddress(query);
-    const settings = await this.resolver.domainSettings(parseDomainName(domain));
-    return this.renderer.render(settings);
+    return this.renderOnce(await this.resolver.domainSettings(parseDomainName(domain)));
+  }
+
+  private renderOnce(settings: DomainSettings): string {
+    let document = this.rendered.get(settings);
+    if (document === undefined) {
+      document = this.renderer.render(settings);
+      this.rendered.set(settings, document);
+    }
+    return document;
   }
 }
 

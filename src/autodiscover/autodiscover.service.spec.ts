@@ -6,6 +6,8 @@ import { DomainSettingsRepository } from '../database/domain-settings.repository
 import { DirectoryPort } from '../directory/directory.port';
 import type { DomainSettings, LdapServer } from '../mail-settings/domain-settings';
 import type { DirectoryEntry } from '../mail-settings/mailbox';
+import { DataChanges } from '../database/data-changes';
+import { DomainSettingsCache } from '../mail-settings/domain-settings.cache';
 import { MailboxResolver } from '../mail-settings/mailbox-resolver.service';
 import {
   MOBILESYNC_REQUEST_NS,
@@ -102,7 +104,10 @@ function mobilesyncBody(address: string | null): Buffer {
 }
 
 function appConfig(): AppConfigService {
-  const values = { directory: { noMatch: '204' } as DirectoryConfig } as AppConfig;
+  const values = {
+    directory: { noMatch: '204' } as DirectoryConfig,
+    settingsCache: { ttlMs: 0, maxEntries: 1, maxBytes: 1024 },
+  } as AppConfig;
   return new AppConfigService({ get: () => values } as unknown as ConfigService);
 }
 
@@ -111,7 +116,9 @@ function setUp(directory: DirectoryEntry | null = null) {
     'example.com': settings('example.com'),
     'ldap.example': settings('ldap.example', LDAP),
   });
-  const resolver = new MailboxResolver(repository, new FakeDirectory(directory), appConfig());
+  const config = appConfig();
+  const cache = new DomainSettingsCache(config, new DataChanges());
+  const resolver = new MailboxResolver(repository, new FakeDirectory(directory), config, cache);
   const service = new AutodiscoverService(resolver, new AutodiscoverRenderer());
   return { repository, service };
 }

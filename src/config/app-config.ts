@@ -43,6 +43,15 @@ export interface MobileconfigSigningConfig {
   readonly chainFile: string | null;
 }
 
+/** The in-memory cache of resolved domain settings (performance). */
+export interface SettingsCacheConfig {
+  /** How long a domain's settings are reused; 0 = no cache. Other replicas see changes within this. */
+  readonly ttlMs: number;
+  readonly maxEntries: number;
+  /** Bound on the (estimated) bytes of all cached entries. */
+  readonly maxBytes: number;
+}
+
 /** The validated, typed runtime configuration. Built once at start-up. */
 export interface AppConfig {
   /** The INI file that was read, or null when the embedded defaults are used. */
@@ -63,6 +72,7 @@ export interface AppConfig {
   readonly permitCleartextPasswords: boolean;
   readonly sampleLdapServer: SampleLdapServer | null;
   readonly directory: DirectoryConfig;
+  readonly settingsCache: SettingsCacheConfig;
   /** mobileconfig_sign_*: null = profiles are sent unsigned. */
   readonly mobileconfigSigning: MobileconfigSigningConfig | null;
 }

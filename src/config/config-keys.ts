@@ -100,6 +100,9 @@ export interface ConfigValues {
   ldap_timeout?: number;
   ldap_cache_ttl?: number;
   ldap_no_match?: LdapNoMatch;
+  cache_ttl?: number;
+  cache_max_entries?: number;
+  cache_max_bytes?: number;
   mobileconfig_sign_cert?: string;
   mobileconfig_sign_key?: string;
   mobileconfig_sign_chain?: string;
@@ -137,6 +140,9 @@ export const CONFIG_KEYS: KeyParsers = {
   ldap_timeout: (v) => parseSeconds(v, 60, 0.001),
   ldap_cache_ttl: (v) => parseSeconds(v, 3600),
   ldap_no_match: (v) => oneOf(LDAP_NO_MATCH, v),
+  cache_ttl: (v) => parseSeconds(v, 3600),
+  cache_max_entries: (v) => parseInteger(v, 1, 10_000_000),
+  cache_max_bytes: (v) => parseInteger(v, 1024, 4 * 1024 * 1024 * 1024),
   mobileconfig_sign_cert: parseFileName,
   mobileconfig_sign_key: parseFileName,
   mobileconfig_sign_chain: parseFileName,

@@ -190,6 +190,9 @@ describe(loadConfig.name, () => {
         ({ config }) => config.mobileconfigSigning?.chainFile,
         '/etc/automx2/chain.pem',
       ],
+      cache_ttl: ['2.5', ({ config }) => config.settingsCache.ttlMs, 2500],
+      cache_max_entries: ['500', ({ config }) => config.settingsCache.maxEntries, 500],
+      cache_max_bytes: ['1048576', ({ config }) => config.settingsCache.maxBytes, 1048576],
     };
 
     it('has an example for every key it reads', () => {

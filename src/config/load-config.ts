@@ -94,6 +94,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       noMatch: values.ldap_no_match ?? '204',
     },
     mobileconfigSigning,
+    settingsCache: {
+      ttlMs: values.cache_ttl ?? 5000,
+      maxEntries: values.cache_max_entries ?? 10_000,
+      maxBytes: values.cache_max_bytes ?? 32 * 1024 * 1024,
+    },
   };
   return { config, warnings };
 }

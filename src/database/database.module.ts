@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfigService } from '../config/app-config.service';
 import { dataSourceOptions } from './data-source-options';
+import { DataChanges } from './data-changes';
 import { DatabaseConnection } from './database-connection.service';
 import { DomainSettingsRepository } from './domain-settings.repository';
 import { SchemaService } from './schema.service';
@@ -20,7 +21,19 @@ import { SeedRepository } from './seed.repository';
       }),
     }),
   ],
-  providers: [DatabaseConnection, DomainSettingsRepository, SchemaService, SeedRepository],
-  exports: [DatabaseConnection, DomainSettingsRepository, SchemaService, SeedRepository],
+  providers: [
+    DatabaseConnection,
+    DataChanges,
+    DomainSettingsRepository,
+    SchemaService,
+    SeedRepository,
+  ],
+  exports: [
+    DatabaseConnection,
+    DataChanges,
+    DomainSettingsRepository,
+    SchemaService,
+    SeedRepository,
+  ],
 })
 export class DatabaseModule {}

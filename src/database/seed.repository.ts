@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '../common/domain-error';
 import type { SeedPlan } from '../initdb/seed-plan';
+import { DataChanges } from './data-changes';
 import { DatabaseConnection } from './database-connection.service';
+import { classifyDatabaseError } from './database-errors';
 import { DavServerEntity } from './entities/davserver.entity';
+import { ALL_ENTITIES } from './entities/all-entities';
 import { DomainEntity } from './entities/domain.entity';
 import { LdapServerEntity } from './entities/ldapserver.entity';
 import { ProviderEntity } from './entities/provider.entity';
 import { ServerEntity } from './entities/server.entity';
+import { mergePlan, type MergeReport } from './plan-merge';
 
 export type SeedOutcome = 'loaded' | 'already-populated';
 
@@ -27,7 +32,10 @@ const LOCK_KEY = 4243_0001;
 /** Writes seed plans and purges, each in one transaction, serialised across replicas. */
 @Injectable()
 export class SeedRepository {
-  constructor(private readonly connection: DatabaseConnection) {}
+  constructor(
+    private readonly connection: DatabaseConnection,
+    private readonly changes: DataChanges,
+  ) {}
 
   /**
    * Loads the plan unless a provider exists; one transaction, all or nothing. The plan
@@ -54,6 +62,41 @@ export class SeedRepository {
   }
 
   /**
+   * Loads the plan into a database that has no rows at all (`automx2-nest import`);
+   * one transaction, all or nothing.
+   */
+  loadIntoEmpty(plan: SeedPlan): Promise<SeedOutcome> {
+    return this.connection.run((dataSource) =>
+      this.exclusively(dataSource, async (manager) => {
+        for (const entity of ALL_ENTITIES) {
+          if ((await manager.count(entity)) > 0) return 'already-populated';
+        }
+        await explainRejection(() => insertPlan(manager, plan));
+        return 'loaded';
+      }),
+    );
+  }
+
+  /** Deletes every row, then loads the plan (`import --replace`); one transaction. */
+  async replaceAll(plan: SeedPlan): Promise<void> {
+    await this.connection.run((dataSource) =>
+      this.exclusively(dataSource, async (manager) => {
+        for (const table of PURGE_ORDER) {
+          await manager.createQueryBuilder().delete().from(table).execute();
+        }
+        await explainRejection(() => insertPlan(manager, plan));
+      }),
+    );
+  }
+
+  /** Adds or replaces the plan's domains by name (`import --merge`); one transaction. */
+  mergeDomains(plan: SeedPlan): Promise<MergeReport> {
+    return this.connection.run((dataSource) =>
+      this.exclusively(dataSource, (manager) => explainRejection(() => mergePlan(manager, plan))),
+    );
+  }
+
+  /**
    * A transaction that holds a database-wide lock for its duration, so concurrent
    * loads (on this or another replica) run one after the other.
    */
@@ -61,7 +104,7 @@ export class SeedRepository {
     dataSource: DataSource,
     work: (manager: EntityManager) => Promise<T>,
   ): Promise<T> {
-    return dataSource.transaction(async (manager) => {
+    const committed = dataSource.transaction(async (manager) => {
       const type = dataSource.options.type;
       if (type === 'postgres') {
         await manager.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
@@ -77,6 +120,11 @@ export class SeedRepository {
       }
       // SQLite: one connection, and the write transaction serialises writers.
       return work(manager);
+    });
+    // Caches of this replica drop what they hold once the change is committed.
+    return committed.then((result) => {
+      this.changes.changed();
+      return result;
     });
   }
 }
@@ -118,6 +166,25 @@ async function insertPlan(manager: EntityManager, plan: SeedPlan): Promise<void>
     await manager.save(
       manager.create(DavServerEntity, { ...columns, domains: linked(domainRefs) }),
     );
+  }
+}
+
+/**
+ * A constraint or data error becomes INVALID_SEED with the database's reason (for the
+ * CLI, which has no client to hide it from); connection trouble passes unchanged.
+ */
+async function explainRejection<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof DomainError) && classifyDatabaseError(error) === 'rejected') {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DomainError(
+        'INVALID_SEED',
+        `the database rejected the data: ${reason.split('\n')[0] ?? ''}`,
+      );
+    }
+    throw error;
   }
 }
 

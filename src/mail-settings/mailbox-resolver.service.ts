@@ -4,6 +4,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { DomainSettingsRepository } from '../database/domain-settings.repository';
 import { DirectoryPort } from '../directory/directory.port';
 import type { DomainSettings } from './domain-settings';
+import { DomainSettingsCache } from './domain-settings.cache';
 import { domainLookupNames } from './domain-names';
 import type { DirectoryEntry, EmailAddress } from './mailbox';
 
@@ -20,11 +21,15 @@ export class MailboxResolver {
     private readonly domains: DomainSettingsRepository,
     private readonly directory: DirectoryPort,
     private readonly config: AppConfigService,
+    private readonly cache: DomainSettingsCache,
   ) {}
 
   /** The domain's settings, or UNKNOWN_DOMAIN. */
   async domainSettings(domain: string): Promise<DomainSettings> {
-    const settings = await this.domains.findDomainWithServers(domainLookupNames(domain));
+    const names = domainLookupNames(domain);
+    const settings = await this.cache.get(names.join('\n'), () =>
+      this.domains.findDomainWithServers(names),
+    );
     if (!settings) throw new DomainError('UNKNOWN_DOMAIN', 'Unknown domain');
     return settings;
   }

@@ -12,7 +12,20 @@ import {
   type RunningNginx,
 } from '../support/nginx';
 import { describeWith } from '../support/services';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startTestApp, testConfig, type TestApp } from '../support/test-app';
+
+/** cache_ttl of the replicas: the documented bound for another replica to see a change. */
+const CACHE_TTL_MS = 1000;
+
+/** Repeats `probe` until it resolves true or `ms` pass; returns the elapsed time. */
+async function within(ms: number, probe: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return Date.now() - started;
+}
 import { createTestDatabase, describeDialect, type TestDatabase } from '../support/test-databases';
 
 /**
@@ -83,7 +96,15 @@ describeWith('nginx')('two replicas behind nginx (contrib/nginx)', () => {
     let unguarded: string;
 
     const startReplica = () =>
-      startTestApp({ dbUri: db.dbUri, config: { proxyCount: 1, loglevel: 'INFO' }, logLines: log });
+      startTestApp({
+        dbUri: db.dbUri,
+        config: {
+          proxyCount: 1,
+          loglevel: 'INFO',
+          settingsCache: { ...testConfig().settingsCache, ttlMs: CACHE_TTL_MS },
+        },
+        logLines: log,
+      });
 
     beforeAll(async () => {
       db = await createTestDatabase('postgres');
@@ -246,10 +267,11 @@ describeWith('nginx')('two replicas behind nginx (contrib/nginx)', () => {
       await request(unguarded).get('/initdb/').set('Host', HOST).expect(200);
     });
 
-    it('a change made through replica A is served by replica B at once', async () => {
+    it('a change made through replica A is served by A at once and by B within cache_ttl', async () => {
       const ask = (base: string) => request(base).get(AUTOCONFIG).set('Host', HOST).buffer(true);
       await request(a.url).delete('/initdb/').expect(200);
-      await ask(b.url).expect(204);
+      await ask(a.url).expect(204);
+      await within(2 * CACHE_TTL_MS + 500, async () => (await ask(b.url)).status === 204);
       for (let i = 0; i < 4; i += 1) await ask(front).expect(204);
 
       await request(a.url)
@@ -257,6 +279,12 @@ describeWith('nginx')('two replicas behind nginx (contrib/nginx)', () => {
         .set('Content-Type', 'application/json')
         .send(SEED_EXAMPLE_JSON)
         .expect(200);
+      await ask(a.url).expect(200);
+      const elapsed = await within(
+        2 * CACHE_TTL_MS + 500,
+        async () => (await ask(b.url)).status === 200,
+      );
+      expect(elapsed).toBeLessThanOrEqual(2 * CACHE_TTL_MS + 500);
       const fromB = await ask(b.url).expect(200);
       expect(fromB.text).toContain('<displayName>Example Mail Services</displayName>');
       for (let i = 0; i < 4; i += 1) {
