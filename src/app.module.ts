@@ -11,7 +11,10 @@ import { HealthModule } from './health/health.module';
 import { InitDbModule } from './initdb/initdb.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MobileconfigModule } from './mobileconfig/mobileconfig.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SiteModule } from './site/site.module';
+
+const accessLogEnabled = (level: AppConfig['loglevel']) => level === 'DEBUG' || level === 'INFO';
 
 @Module({})
 export class AppModule {
@@ -28,10 +31,15 @@ export class AppModule {
         InitDbModule,
         HealthModule,
         MetricsModule,
+        RateLimitModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AppExceptionFilter },
-        { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor },
+        // Every global interceptor costs each request two async-context wrappers, so
+        // the access log is wired only when its level (INFO) is on.
+        ...(accessLogEnabled(config.loglevel)
+          ? [{ provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor }]
+          : []),
       ],
     };
   }

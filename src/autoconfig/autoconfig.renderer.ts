@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { create } from 'xmlbuilder2';
 import { DomainError } from '../common/domain-error';
+import { xmlText } from '../common/xml-text';
 import type { DomainSettings, MailServer } from '../mail-settings/domain-settings';
 import type { DirectoryEntry } from '../mail-settings/mailbox';
 import {
@@ -15,7 +16,7 @@ type XMLBuilder = ReturnType<typeof create>;
  * Renders the Mozilla clientConfig 1.1 document (BEHAVIOUR.md §4): compact, no XML
  * declaration, empty elements as `<x />`. Placeholders are left for the client to
  * expand; DAV servers are not emitted. Every value goes through xmlbuilder2, which
- * escapes it.
+ * escapes it (after xmlText for its `&`).
  */
 @Injectable()
 export class AutoconfigRenderer {
@@ -53,7 +54,7 @@ function appendServer(parent: XMLBuilder, server: MailServer, uid: string | unde
 function appendText(parent: XMLBuilder, name: string, text: string): void {
   const element = parent.ele(name);
   if (text !== '') {
-    element.txt(text);
+    element.txt(xmlText(text));
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { create } from 'xmlbuilder2';
 import { DomainError } from '../common/domain-error';
+import { xmlText } from '../common/xml-text';
 import type { DavServer, DomainSettings, MailServer } from '../mail-settings/domain-settings';
 import type { DirectoryEntry, EmailAddress } from '../mail-settings/mailbox';
 import { expandPlaceholders } from '../mail-settings/placeholders';
@@ -49,7 +50,7 @@ const MOBILESYNC_ERROR_STATUS = '2';
 /**
  * Writes Autodiscover responses (BEHAVIOUR.md §5, CLIENTS.md): compact, no XML
  * declaration, empty elements as `<x />`, default namespaces only. Every value goes
- * through xmlbuilder2, which escapes it; text that XML cannot carry (control
+ * through xmlbuilder2, which escapes it (after xmlText for its `&`); text that XML cannot carry (control
  * characters) is refused as unsupported data instead of producing a broken document.
  */
 @Injectable()
@@ -66,7 +67,7 @@ export class AutodiscoverRenderer {
   ): string {
     const response = create().ele(RESPONSE_NS, 'Autodiscover').ele(OUTLOOK_RESPONSE_NS, 'Response');
     const cn = directory?.cn ?? '';
-    if (cn !== '') response.ele('User').ele('DisplayName').txt(cn);
+    if (cn !== '') response.ele('User').ele('DisplayName').txt(xmlText(cn));
     const account = response.ele('Account');
     account.ele('AccountType').txt('email');
     account.ele('Action').txt('settings');
@@ -88,7 +89,7 @@ export class AutodiscoverRenderer {
       .ele(MOBILESYNC_RESPONSE_NS, 'Response');
     response.ele('Culture').txt('en:us');
     if (address !== null && address !== '') {
-      response.ele('User').ele('EMailAddress').txt(address);
+      response.ele('User').ele('EMailAddress').txt(xmlText(address));
     }
     const error = response.ele('Action').ele('Error');
     error.ele('Status').txt(MOBILESYNC_ERROR_STATUS);
@@ -109,7 +110,7 @@ function appendMailProtocol(
   if (type === undefined) throw new DomainError('UNSUPPORTED_DATA', 'Unsupported server type');
   const protocol = account.ele('Protocol');
   protocol.ele('Type').txt(type);
-  protocol.ele('Server').txt(server.name);
+  protocol.ele('Server').txt(xmlText(server.name));
   protocol.ele('Port').txt(String(server.port));
   appendOptionalText(
     protocol,
@@ -127,18 +128,18 @@ function appendDavProtocol(account: XMLBuilder, server: DavServer, address: Emai
   if (type === undefined) return;
   const protocol = account.ele('Protocol');
   protocol.ele('Type').txt(type);
-  protocol.ele('Server').txt(server.url);
+  protocol.ele('Server').txt(xmlText(server.url));
   if (server.port > 0) protocol.ele('Port').txt(String(server.port));
   protocol.ele('SSL').txt(onOff(server.useSsl));
   protocol.ele('DomainRequired').txt(onOff(server.domainRequired));
   const loginName = expandPlaceholders(server.userName ?? '', address);
-  if (loginName !== '') protocol.ele('LoginName').txt(loginName);
+  if (loginName !== '') protocol.ele('LoginName').txt(xmlText(loginName));
 }
 
 /** An element with text, or an empty element (`<Name />`) when the text is empty. */
 function appendOptionalText(parent: XMLBuilder, name: string, text: string): void {
   const element = parent.ele(name);
-  if (text !== '') element.txt(text);
+  if (text !== '') element.txt(xmlText(text));
 }
 
 function onOff(on: boolean): string {

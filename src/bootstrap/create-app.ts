@@ -1,11 +1,18 @@
-import type { Server } from 'node:http';
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { INestApplication, LoggerService, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../app.module';
 import type { AppConfig } from '../config/app-config';
-import { SERVER_LIMITS } from './server-limits';
+import {
+  HTTP_SERVER_OPTIONS,
+  NODE_MAX_HEADERS_COUNT,
+  SERVER_LIMITS,
+  TOO_MANY_HEADERS_MESSAGE,
+  TOO_MANY_HEADERS_STATUS,
+  tooManyHeaders,
+} from './server-limits';
 import { trailingSlashRedirect } from './trailing-slash';
 
 /**
@@ -41,12 +48,7 @@ async function createFastifyApp(
     return503OnClosing: true,
     requestTimeout: SERVER_LIMITS.requestTimeoutMs,
     keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
-    http: {
-      maxHeaderSize: SERVER_LIMITS.maxHeaderSize,
-      connectionsCheckingInterval: SERVER_LIMITS.connectionsCheckingIntervalMs,
-      headersTimeout: SERVER_LIMITS.headersTimeoutMs,
-      requestTimeout: SERVER_LIMITS.requestTimeoutMs,
-    },
+    http: HTTP_SERVER_OPTIONS,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     bodyParser: false,
@@ -61,6 +63,14 @@ async function createFastifyApp(
     done(null, body);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
+    if (tooManyHeaders(request.raw.rawHeaders)) {
+      void reply
+        .code(TOO_MANY_HEADERS_STATUS)
+        .header('Content-Type', 'text/plain; charset=utf-8')
+        .header('Connection', 'close')
+        .send(TOO_MANY_HEADERS_MESSAGE);
+      return;
+    }
     const target = trailingSlashRedirect(request.url);
     if (target === null) {
       done();
@@ -77,22 +87,37 @@ async function createExpressApp(
   config: AppConfig,
   logger: LoggerService,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), {
-    bodyParser: false,
-    logger,
-    // Start-up failures (unreadable signing key, CA file) reach serve(), which
-    // reports them as configuration errors (exit 2) instead of Nest exiting with 1.
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    module,
+    new LimitedExpressAdapter(),
+    {
+      bodyParser: false,
+      logger,
+      // Start-up failures (unreadable signing key, CA file) reach serve(), which
+      // reports them as configuration errors (exit 2) instead of Nest exiting with 1.
+      abortOnError: false,
+    },
+  );
   app.disable('x-powered-by');
   app.set('case sensitive routing', false);
   app.set('strict routing', false);
   app.use(
     (
-      request: { url: string },
-      response: { statusCode: number; setHeader(n: string, v: string): void; end(): void },
+      request: { url: string; rawHeaders: string[] },
+      response: {
+        statusCode: number;
+        setHeader(n: string, v: string): void;
+        end(body?: string): void;
+      },
       next: () => void,
     ) => {
+      if (tooManyHeaders(request.rawHeaders)) {
+        response.statusCode = TOO_MANY_HEADERS_STATUS;
+        response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        response.setHeader('Connection', 'close');
+        response.end(TOO_MANY_HEADERS_MESSAGE);
+        return;
+      }
       const target = trailingSlashRedirect(request.url);
       if (target === null) {
         next();
@@ -105,12 +130,25 @@ async function createExpressApp(
   );
   app.use(keepContentTypeAsSet);
   app.useBodyParser('raw', { type: () => true, limit: config.bodyLimit });
-  const server = app.getHttpServer();
-  server.requestTimeout = SERVER_LIMITS.requestTimeoutMs;
-  server.headersTimeout = SERVER_LIMITS.headersTimeoutMs;
-  server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeoutMs;
-  limitHeaders(server);
+  limitHeaders(app.getHttpServer());
   return app;
+}
+
+/**
+ * Nest's Express adapter creates its server without options, and Node takes the
+ * timeout check interval only at creation (its default, 30 s, would let a half-sent
+ * request hold a connection for 40 s): this one creates it with the limits.
+ */
+class LimitedExpressAdapter extends ExpressAdapter {
+  override initHttpServer(options: NestApplicationOptions): void {
+    if (options.httpsOptions) {
+      super.initHttpServer(options);
+      return;
+    }
+    this.setHttpServer(
+      createServer<typeof IncomingMessage>(HTTP_SERVER_OPTIONS, this.getInstance()),
+    );
+  }
 }
 
 /** What keepContentTypeAsSet needs of Express's response. */
@@ -138,5 +176,5 @@ function keepContentTypeAsSet(_request: unknown, response: ExpressSend, next: ()
 }
 
 function limitHeaders(server: Server): void {
-  server.maxHeadersCount = SERVER_LIMITS.maxHeadersCount;
+  server.maxHeadersCount = NODE_MAX_HEADERS_COUNT;
 }

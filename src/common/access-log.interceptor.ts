@@ -13,20 +13,17 @@ import type { HttpRequest } from './http-request';
 
 /**
  * One INFO line per request: client address (proxy_count-aware), method, path without
- * query, status, milliseconds. Never headers, never query values. Costs nothing when
- * INFO is off (the default WARNING).
+ * query, status, milliseconds. Never headers, never query values. AppModule registers it
+ * only when INFO is on (not at the default WARNING).
  */
 @Injectable()
 export class AccessLogInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Access');
-  private readonly enabled: boolean;
 
-  constructor(private readonly config: AppConfigService) {
-    this.enabled = ['DEBUG', 'INFO'].includes(config.values.loglevel);
-  }
+  constructor(private readonly config: AppConfigService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.enabled || context.getType() !== 'http') return next.handle();
+    if (context.getType() !== 'http') return next.handle();
     const started = performance.now();
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequest>();

@@ -52,6 +52,18 @@ export interface SettingsCacheConfig {
   readonly maxBytes: number;
 }
 
+/**
+ * Per-client request limit on the routes that can enumerate addresses (autoconfig,
+ * Autodiscover POX, mobileconfig): `rate_limit` requests per `rate_limit_window`.
+ */
+export interface RateLimitConfig {
+  /** Requests per window and client; 0 = off (the default). */
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Whether loopback clients are limited too (default: exempt). */
+  readonly loopback: boolean;
+}
+
 /** The validated, typed runtime configuration. Built once at start-up. */
 export interface AppConfig {
   /** The INI file that was read, or null when the embedded defaults are used. */
@@ -73,6 +85,7 @@ export interface AppConfig {
   readonly sampleLdapServer: SampleLdapServer | null;
   readonly directory: DirectoryConfig;
   readonly settingsCache: SettingsCacheConfig;
+  readonly rateLimit: RateLimitConfig;
   /** mobileconfig_sign_*: null = profiles are sent unsigned. */
   readonly mobileconfigSigning: MobileconfigSigningConfig | null;
 }

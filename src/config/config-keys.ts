@@ -103,6 +103,9 @@ export interface ConfigValues {
   cache_ttl?: number;
   cache_max_entries?: number;
   cache_max_bytes?: number;
+  rate_limit?: number;
+  rate_limit_window?: number;
+  rate_limit_loopback?: boolean;
   mobileconfig_sign_cert?: string;
   mobileconfig_sign_key?: string;
   mobileconfig_sign_chain?: string;
@@ -143,6 +146,9 @@ export const CONFIG_KEYS: KeyParsers = {
   cache_ttl: (v) => parseSeconds(v, 3600),
   cache_max_entries: (v) => parseInteger(v, 1, 10_000_000),
   cache_max_bytes: (v) => parseInteger(v, 1024, 4 * 1024 * 1024 * 1024),
+  rate_limit: (v) => parseInteger(v, 0, 1_000_000),
+  rate_limit_window: (v) => parseSeconds(v, 86_400, 1),
+  rate_limit_loopback: parseBoolean,
   mobileconfig_sign_cert: parseFileName,
   mobileconfig_sign_key: parseFileName,
   mobileconfig_sign_chain: parseFileName,

@@ -193,6 +193,9 @@ describe(loadConfig.name, () => {
       cache_ttl: ['2.5', ({ config }) => config.settingsCache.ttlMs, 2500],
       cache_max_entries: ['500', ({ config }) => config.settingsCache.maxEntries, 500],
       cache_max_bytes: ['1048576', ({ config }) => config.settingsCache.maxBytes, 1048576],
+      rate_limit: ['30', ({ config }) => config.rateLimit.limit, 30],
+      rate_limit_window: ['90', ({ config }) => config.rateLimit.windowMs, 90_000],
+      rate_limit_loopback: ['yes', ({ config }) => config.rateLimit.loopback, true],
     };
 
     it('has an example for every key it reads', () => {

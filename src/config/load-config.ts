@@ -99,6 +99,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       maxEntries: values.cache_max_entries ?? 10_000,
       maxBytes: values.cache_max_bytes ?? 32 * 1024 * 1024,
     },
+    rateLimit: {
+      limit: values.rate_limit ?? 0,
+      windowMs: values.rate_limit_window ?? 60_000,
+      loopback: values.rate_limit_loopback ?? false,
+    },
   };
   return { config, warnings };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataSourceOptions } from 'typeorm';
+import type { DataSourceOptions, Logger as TypeOrmLogger } from 'typeorm';
 import type { DatabaseTarget } from '../config/db-uri';
 import { ALL_ENTITIES } from './entities/all-entities';
 
@@ -8,6 +8,16 @@ export const MIGRATIONS_TABLE = 'automx2_nest_migrations';
 /** Bound for any single statement (milliseconds): a stuck database becomes a 503. */
 export const QUERY_TIMEOUT_MS = 4000;
 const CONNECT_TIMEOUT_MS = 3000;
+
+/** Drops TypeORM's own output (without db_echo it would print only slow queries). */
+const SILENT_TYPEORM_LOGGER: TypeOrmLogger = {
+  logQuery: () => undefined,
+  logQueryError: () => undefined,
+  logQuerySlow: () => undefined,
+  logSchemaBuild: () => undefined,
+  logMigration: () => undefined,
+  log: () => undefined,
+};
 
 /** dist/migrations next to the compiled code, or migrations/ at the top of a checkout. */
 function migrationsRoot(): string {
@@ -76,6 +86,13 @@ export function dataSourceOptions(target: DatabaseTarget, logging: boolean): Dat
     charset: target.charset ?? 'utf8mb4',
     ssl: target.ssl ? {} : undefined,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    // mysql2 has no statement timeout of its own: TypeORM gives this one to every query
+    // (the caller gets an error, the server finishes the statement by itself). TypeORM
+    // would also print each such query, with its parameters, to stdout as "slow": the
+    // failure already reaches the log as a database outage.
+    enableQueryTimeout: true,
+    maxQueryExecutionTime: QUERY_TIMEOUT_MS,
+    ...(logging ? {} : { logger: SILENT_TYPEORM_LOGGER }),
     extra: { connectionLimit: 10 },
   };
 }

@@ -9,6 +9,7 @@ import type {
 import { DatabaseConnection } from './database-connection.service';
 import { classifyDatabaseError } from './database-errors';
 import { toBoolean, toInteger, toNullableString, toText, type Row } from './row-values';
+import { settingsSql, type SettingsSql } from './settings-sql';
 
 /**
  * Reads everything one request needs about a domain in four statements (the domain
@@ -17,6 +18,8 @@ import { toBoolean, toInteger, toNullableString, toText, type Row } from './row-
  */
 @Injectable()
 export class DomainSettingsRepository {
+  private sql: SettingsSql | null = null;
+
   constructor(private readonly connection: DatabaseConnection) {}
 
   /**
@@ -34,44 +37,31 @@ export class DomainSettingsRepository {
     }
   }
 
+  private sqlFor(dataSource: DataSource): SettingsSql {
+    if (this.sql === null) {
+      const type = dataSource.options.type;
+      this.sql = settingsSql(
+        type === 'postgres' ? 'postgres' : type === 'mysql' ? 'mysql' : 'sqlite',
+      );
+    }
+    return this.sql;
+  }
+
   private async query(
     dataSource: DataSource,
     names: readonly string[],
   ): Promise<DomainSettings | null> {
-    const nameColumn = dataSource.options.type === 'mysql' ? 'd.name' : 'lower(d.name)';
-    const domain = await dataSource
-      .createQueryBuilder()
-      .select([
-        'd.id AS d_id',
-        'd.name AS d_name',
-        'p.id AS p_id',
-        'p.name AS p_name',
-        'p.short_name AS p_short_name',
-        'l.id AS l_id',
-        'l.name AS l_name',
-        'l.port AS l_port',
-        'l.use_ssl AS l_use_ssl',
-        'l.search_base AS l_search_base',
-        'l.search_filter AS l_search_filter',
-        'l.attr_uid AS l_attr_uid',
-        'l.attr_cn AS l_attr_cn',
-        'l.bind_password AS l_bind_password',
-        'l.bind_user AS l_bind_user',
-      ])
-      .from('domain', 'd')
-      .innerJoin('provider', 'p', 'p.id = d.provider_id')
-      .leftJoin('ldapserver', 'l', 'l.id = d.ldapserver_id')
-      .where(`${nameColumn} IN (:...names)`, { names })
-      .orderBy('d.id', 'ASC')
-      .limit(1)
-      .getRawOne<Row>();
+    const sql = this.sqlFor(dataSource);
+    const candidates = names.slice(0, sql.domainByNames.length);
+    const statement = sql.domainByNames[candidates.length - 1] ?? '';
+    const [domain] = await rows(dataSource, statement, candidates);
     if (!domain) return null;
     const domainId = toInteger(domain.d_id);
     const providerId = toInteger(domain.p_id);
     const [providerDomains, servers, davServers] = await Promise.all([
-      this.providerDomains(dataSource, providerId),
-      this.mailServers(dataSource, domainId),
-      this.davServers(dataSource, domainId),
+      rows(dataSource, sql.providerDomains, [providerId]),
+      rows(dataSource, sql.mailServers, [domainId]),
+      rows(dataSource, sql.davServers, [domainId]),
     ]);
     return {
       domainId,
@@ -81,82 +71,45 @@ export class DomainSettingsRepository {
         name: toText(domain.p_name),
         shortName: toText(domain.p_short_name),
       },
-      providerDomains,
-      servers,
-      davServers,
+      providerDomains: providerDomains.map((row) => toText(row.name)),
+      servers: servers.map(toMailServer),
+      davServers: davServers.map(toDavServer),
       ldapServer: domain.l_id == null ? null : toLdapServer(domain),
     };
   }
+}
 
-  private async providerDomains(dataSource: DataSource, providerId: number): Promise<string[]> {
-    const rows = await dataSource
-      .createQueryBuilder()
-      .select('d.name', 'name')
-      .from('domain', 'd')
-      .where('d.provider_id = :providerId', { providerId })
-      .orderBy('d.id', 'ASC')
-      .getRawMany<Row>();
-    return rows.map((row) => toText(row.name));
-  }
+async function rows(
+  dataSource: DataSource,
+  statement: string,
+  parameters: readonly unknown[],
+): Promise<Row[]> {
+  return dataSource.query<Row[]>(statement, [...parameters]);
+}
 
-  private async mailServers(dataSource: DataSource, domainId: number): Promise<MailServer[]> {
-    const rows = await dataSource
-      .createQueryBuilder()
-      .select([
-        's.id AS id',
-        's.prio AS prio',
-        's.name AS name',
-        's.port AS port',
-        's.type AS type',
-        's.socket_type AS socket_type',
-        's.user_name AS user_name',
-        's.authentication AS authentication',
-      ])
-      .from('server', 's')
-      .innerJoin('server_domain', 'sd', 'sd.server_id = s.id')
-      .where('sd.domain_id = :domainId', { domainId })
-      .orderBy('s.prio', 'ASC')
-      .addOrderBy('s.id', 'ASC')
-      .getRawMany<Row>();
-    return rows.map((row) => ({
-      id: toInteger(row.id),
-      prio: toInteger(row.prio),
-      name: toText(row.name),
-      port: toInteger(row.port),
-      type: toText(row.type),
-      socketType: toText(row.socket_type),
-      userName: toText(row.user_name),
-      authentication: toText(row.authentication),
-    }));
-  }
+function toMailServer(row: Row): MailServer {
+  return {
+    id: toInteger(row.id),
+    prio: toInteger(row.prio),
+    name: toText(row.name),
+    port: toInteger(row.port),
+    type: toText(row.type),
+    socketType: toText(row.socket_type),
+    userName: toText(row.user_name),
+    authentication: toText(row.authentication),
+  };
+}
 
-  private async davServers(dataSource: DataSource, domainId: number): Promise<DavServer[]> {
-    const rows = await dataSource
-      .createQueryBuilder()
-      .select([
-        'v.id AS id',
-        'v.url AS url',
-        'v.port AS port',
-        'v.type AS type',
-        'v.use_ssl AS use_ssl',
-        'v.domain_required AS domain_required',
-        'v.user_name AS user_name',
-      ])
-      .from('davserver', 'v')
-      .innerJoin('davserver_domain', 'vd', 'vd.davserver_id = v.id')
-      .where('vd.domain_id = :domainId', { domainId })
-      .orderBy('v.id', 'ASC')
-      .getRawMany<Row>();
-    return rows.map((row) => ({
-      id: toInteger(row.id),
-      url: toText(row.url),
-      port: toInteger(row.port),
-      type: toText(row.type),
-      useSsl: toBoolean(row.use_ssl),
-      domainRequired: toBoolean(row.domain_required),
-      userName: toNullableString(row.user_name),
-    }));
-  }
+function toDavServer(row: Row): DavServer {
+  return {
+    id: toInteger(row.id),
+    url: toText(row.url),
+    port: toInteger(row.port),
+    type: toText(row.type),
+    useSsl: toBoolean(row.use_ssl),
+    domainRequired: toBoolean(row.domain_required),
+    userName: toNullableString(row.user_name),
+  };
 }
 
 function toLdapServer(row: Row): LdapServer {

@@ -1,0 +1,66 @@
+import { FixedWindowCounter } from './fixed-window-counter';
+
+describe(FixedWindowCounter.name, () => {
+  let now = 0;
+  const clock = () => now;
+  const counter = (limit = 3, windowMs = 10_000, maxKeys = 100) =>
+    new FixedWindowCounter({ limit, windowMs, maxKeys }, clock);
+
+  beforeEach(() => {
+    now = 1_000_000;
+  });
+
+  describe('hit', () => {
+    it('allows `limit` requests per window, then refuses with the seconds left', () => {
+      const limiter = counter(3, 10_000);
+      expect([1, 2, 3].map(() => limiter.hit('a'))).toEqual([
+        { allowed: true },
+        { allowed: true },
+        { allowed: true },
+      ]);
+      expect(limiter.hit('a')).toEqual({ allowed: false, retryAfterSeconds: 10 });
+      now += 2_500;
+      expect(limiter.hit('a')).toEqual({ allowed: false, retryAfterSeconds: 8 });
+      now += 7_499;
+      expect(limiter.hit('a')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    });
+
+    it('starts a new window once the old one has ended', () => {
+      const limiter = counter(1, 1000);
+      expect(limiter.hit('a').allowed).toBe(true);
+      expect(limiter.hit('a').allowed).toBe(false);
+      now += 1000;
+      expect(limiter.hit('a').allowed).toBe(true);
+    });
+
+    it('counts each key on its own', () => {
+      const limiter = counter(1);
+      expect(limiter.hit('a').allowed).toBe(true);
+      expect(limiter.hit('b').allowed).toBe(true);
+      expect(limiter.hit('a').allowed).toBe(false);
+    });
+
+    it('keeps no more than maxKeys windows, dropping expired ones first, then the oldest', () => {
+      const limiter = counter(1, 1000, 3);
+      limiter.hit('a');
+      now += 500;
+      limiter.hit('b');
+      limiter.hit('c');
+      expect(limiter.size).toBe(3);
+      // Full: the oldest ('a') goes.
+      limiter.hit('d');
+      expect(limiter.size).toBe(3);
+      expect(limiter.hit('a').allowed).toBe(true);
+      // Later every window has ended: all are dropped when a new one starts.
+      now += 5000;
+      limiter.hit('e');
+      expect(limiter.size).toBe(1);
+    });
+
+    it('stays bounded under a flood of distinct keys', () => {
+      const limiter = counter(1, 60_000, 1000);
+      for (let i = 0; i < 50_000; i += 1) limiter.hit(`10.0.${i >> 8}.${i & 255}`);
+      expect(limiter.size).toBe(1000);
+    });
+  });
+});

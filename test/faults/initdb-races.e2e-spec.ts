@@ -1,0 +1,235 @@
+import { Agent, request as httpRequest } from 'node:http';
+import { SEED_EXAMPLE_JSON } from '../support/fixtures';
+import { startTestApp, type TestApp } from '../support/test-app';
+import {
+  createTestDatabase,
+  describeDialect,
+  ENGINE_DIALECTS,
+  type Dialect,
+  type TestDatabase,
+} from '../support/test-databases';
+
+/** Adapter-independent: the Express re-run of `npm test` skips it. */
+const once = (describeIt: jest.Describe): jest.Describe =>
+  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describeIt;
+
+/**
+ * Races on /initdb/ (issue 7, items 4e and 4f), on SQLite (file), PostgreSQL and
+ * MariaDB:
+ * - 50 concurrent `POST /initdb/` with seed-example.json: exactly one load applies,
+ *   the 49 others answer "already contains provider data", and the tables hold one
+ *   copy of the data; counts sampled while the race runs are always all-empty or
+ *   all-loaded (never half-seeded);
+ * - `DELETE /initdb/` racing reads: every reader gets the whole old state (200 with
+ *   every server) or the empty one (204), never a 5xx or a document with parts missing.
+ */
+
+const TABLES = [
+  'provider',
+  'domain',
+  'server',
+  'server_domain',
+  'davserver',
+  'davserver_domain',
+  'ldapserver',
+] as const;
+type Counts = Record<(typeof TABLES)[number], number>;
+
+const PREPARED = 'Database is now prepared';
+const ALREADY = 'Database already contains provider data';
+const ADDRESS = 'someone@example.org';
+const OUTLOOK_REQUEST =
+  '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">' +
+  `<Request><EMailAddress>${ADDRESS}</EMailAddress>` +
+  '<AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>' +
+  '</Request></Autodiscover>';
+
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+}
+
+function send(
+  base: string,
+  method: string,
+  path: string,
+  agent: Agent,
+  body?: { readonly type: string; readonly text: string },
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      new URL(path, base),
+      {
+        method,
+        agent,
+        timeout: 20_000,
+        headers: body === undefined ? {} : { 'Content-Type': body.type },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 20 s`)));
+    req.on('error', reject);
+    req.end(body?.text);
+  });
+}
+
+/** Row counts of every automx2 table in one statement (one consistent snapshot). */
+async function countRows(db: TestDatabase): Promise<Counts> {
+  const statement = `SELECT ${TABLES.map((table) => `(SELECT COUNT(*) FROM ${table}) AS ${table}_rows`).join(', ')}`;
+  let row: Record<string, unknown> | undefined;
+  if (db.dialect === 'sqlite-file') {
+    const Database = (await import('better-sqlite3')).default;
+    const sqlite = new Database(db.dbUri.slice('sqlite:///'.length), { readonly: true });
+    try {
+      row = sqlite.prepare(statement).get() as Record<string, unknown>;
+    } finally {
+      sqlite.close();
+    }
+  } else if (db.dialect === 'postgres') {
+    row = ((await db.sql(statement)) as { rows: Record<string, unknown>[] }).rows[0];
+  } else {
+    row = ((await db.sql(statement)) as [Record<string, unknown>[]])[0][0];
+  }
+  if (row === undefined) throw new Error('no count row');
+  const counts = {} as Counts;
+  for (const table of TABLES) counts[table] = Number(row[`${table}_rows`]);
+  return counts;
+}
+
+/** A document without what changes from one load (or request) to the next: row ids, random UUIDs. */
+const comparable = (body: string) =>
+  body
+    .replace(/automx2-\d+/g, 'automx2-ID')
+    .replace(/[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi, 'UUID');
+
+const EMPTY: Counts = Object.fromEntries(TABLES.map((table) => [table, 0])) as Counts;
+
+once(describe).each(ENGINE_DIALECTS)('/initdb/ races on %s', (dialect: Dialect) => {
+  describeDialect(dialect)('', () => {
+    let db: TestDatabase;
+    let app: TestApp;
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const seed = { type: 'application/json', text: SEED_EXAMPLE_JSON };
+    /** Counts after one load on its own. */
+    let loaded: Counts;
+
+    beforeAll(async () => {
+      db = await createTestDatabase(dialect);
+      app = await startTestApp({ dbUri: db.dbUri });
+      await send(app.url, 'DELETE', '/initdb/', agent);
+      expect((await send(app.url, 'POST', '/initdb/', agent, seed)).body).toContain(PREPARED);
+      loaded = await countRows(db);
+      expect(loaded.provider).toBe(1);
+      expect(loaded.server).toBeGreaterThan(0);
+    });
+
+    afterAll(async () => {
+      agent.destroy();
+      await app?.close();
+      await db?.drop();
+    });
+
+    it.each([1, 2, 3])(
+      '50 concurrent loads (round %i): exactly one applies, never half-seeded, no duplicates',
+      async () => {
+        await send(app.url, 'DELETE', '/initdb/', agent);
+        expect(await countRows(db)).toEqual(EMPTY);
+        let racing = true;
+        const samples: Counts[] = [];
+        const sampler = (async () => {
+          while (racing) {
+            samples.push(await countRows(db));
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        })();
+        const answers = await Promise.all(
+          Array.from({ length: 50 }, () => send(app.url, 'POST', '/initdb/', agent, seed)),
+        ).finally(() => {
+          racing = false;
+        });
+        await sampler;
+        expect(answers.filter((answer) => answer.status !== 200)).toEqual([]);
+        expect(answers.filter((answer) => answer.body.includes(PREPARED))).toHaveLength(1);
+        expect(answers.filter((answer) => answer.body.includes(ALREADY))).toHaveLength(49);
+        expect(await countRows(db)).toEqual(loaded);
+        expect(samples.length).toBeGreaterThan(0);
+        const torn = samples.filter(
+          (sample) =>
+            JSON.stringify(sample) !== JSON.stringify(EMPTY) &&
+            JSON.stringify(sample) !== JSON.stringify(loaded),
+        );
+        expect(torn).toEqual([]);
+      },
+    );
+
+    it('DELETE racing reads: readers get the old state (200) or none (204), never a 5xx', async () => {
+      const reads = [
+        {
+          method: 'GET',
+          path: `/mail/config-v1.1.xml?emailaddress=${ADDRESS}`,
+          marker: '</clientConfig>',
+        },
+        { method: 'POST', path: '/autodiscover/autodiscover.xml', marker: '</Autodiscover>' },
+        { method: 'GET', path: `/mobileconfig/?emailaddress=${ADDRESS}`, marker: '</plist>' },
+      ] as const;
+      // The complete answers, to compare every 200 with.
+      const complete = new Map<string, string>();
+      for (const read of reads) {
+        const answer = await send(
+          app.url,
+          read.method,
+          read.path,
+          agent,
+          read.method === 'POST' ? { type: 'text/xml', text: OUTLOOK_REQUEST } : undefined,
+        );
+        expect(answer.status).toBe(200);
+        complete.set(read.path, comparable(answer.body));
+      }
+      const outcomes = new Map<string, number>();
+      const wrong: string[] = [];
+      let running = true;
+      const reader = async (index: number) => {
+        for (let i = index; running; i += 1) {
+          const read = reads[i % reads.length]!;
+          const answer = await send(
+            app.url,
+            read.method,
+            read.path,
+            agent,
+            read.method === 'POST' ? { type: 'text/xml', text: OUTLOOK_REQUEST } : undefined,
+          );
+          const key = `${read.path.split('?')[0]} ${answer.status}`;
+          outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+          const whole =
+            answer.status === 200 && comparable(answer.body) === complete.get(read.path);
+          if (!whole && answer.status !== 204) {
+            wrong.push(`${key}: ${answer.body.slice(0, 300)}`);
+          }
+        }
+      };
+      const readers = Array.from({ length: 12 }, (_, i) => reader(i));
+      try {
+        // Several purge/load cycles while the readers run.
+        for (let cycle = 0; cycle < 6; cycle += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          expect((await send(app.url, 'DELETE', '/initdb/', agent)).status).toBe(200);
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          expect((await send(app.url, 'POST', '/initdb/', agent, seed)).body).toContain(PREPARED);
+        }
+      } finally {
+        running = false;
+        await Promise.all(readers);
+      }
+      expect(wrong).toEqual([]);
+      const statuses = new Set([...outcomes.keys()].map((key) => key.split(' ')[1]));
+      expect([...statuses].sort()).toEqual(['200', '204']);
+    });
+  });
+});

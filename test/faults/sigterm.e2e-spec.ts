@@ -1,0 +1,233 @@
+import { Agent, request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { HttpAdapterName } from '../../src/config/app-config';
+import { ensureBuilt } from '../support/dist';
+import { parseResponses } from '../support/raw-http';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
+
+/** This file covers both adapters itself: the Express re-run of `npm test` skips it. */
+const describeOnce: jest.Describe =
+  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describe;
+
+/**
+ * SIGTERM under load (issue 7, item 4d), on the compiled server and both adapters:
+ * requests the server had received finish with a complete answer, new connections are
+ * refused, and the process exits 0 within 10 s.
+ *
+ * Two kinds of traffic run when the signal arrives:
+ * - 20 keep-alive clients sending autoconfig requests back to back;
+ * - 5 Autodiscover POSTs whose headers and half their body were sent before the
+ *   signal and whose body is finished after it: certainly in flight, they must get 200.
+ *
+ * A load client may also see ECONNRESET before any byte of an answer, in two cases
+ * where the server never read its request: it wrote the request onto a keep-alive
+ * connection the server was closing as idle at that moment (Node reports it on a
+ * `reusedSocket`, the case HTTP clients retry), or its new connection was still in the
+ * kernel's accept queue when the listener closed (the kernel resets those; under this
+ * load accepting takes a few hundred milliseconds). A reset after the answer began, a
+ * truncated answer, a status other than 200/503 or a timeout counts as a failure.
+ */
+
+const ADAPTERS = ['fastify', 'express'] as const satisfies readonly HttpAdapterName[];
+const EXIT_BOUND_MS = 10_000;
+const AUTOCONFIG = '/mail/config-v1.1.xml?emailaddress=user%40example.com';
+const OUTLOOK_REQUEST =
+  '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">' +
+  '<Request><EMailAddress>user@example.com</EMailAddress>' +
+  '<AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>' +
+  '</Request></Autodiscover>';
+
+type Outcome =
+  | { readonly kind: 'answer'; readonly status: number; readonly afterSignal: boolean }
+  | {
+      readonly kind: 'error';
+      readonly code: string;
+      readonly reusedSocket: boolean;
+      readonly afterResponse: boolean;
+      readonly afterSignal: boolean;
+    };
+
+function get(url: string, agent: Agent, signalled: () => boolean): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let afterResponse = false;
+    const req = httpRequest(url, { agent, timeout: 10_000 }, (res) => {
+      afterResponse = true;
+      let length = 0;
+      res.on('data', (chunk: Buffer) => (length += chunk.length));
+      res.on('end', () => {
+        const declared = Number(res.headers['content-length'] ?? length);
+        resolve(
+          length === declared
+            ? { kind: 'answer', status: res.statusCode ?? 0, afterSignal: signalled() }
+            : {
+                kind: 'error',
+                code: 'TRUNCATED',
+                reusedSocket: req.reusedSocket,
+                afterResponse,
+                afterSignal: signalled(),
+              },
+        );
+      });
+      res.on('error', (error: NodeJS.ErrnoException) =>
+        resolve({
+          kind: 'error',
+          code: error.code ?? error.message,
+          reusedSocket: req.reusedSocket,
+          afterResponse,
+          afterSignal: signalled(),
+        }),
+      );
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({
+        kind: 'error',
+        code: error.code ?? error.message,
+        reusedSocket: req.reusedSocket,
+        afterResponse,
+        afterSignal: signalled(),
+      }),
+    );
+    req.end();
+  });
+}
+
+/** An Autodiscover POST with its headers and half its body sent; `finish` sends the rest. */
+interface HalfSent {
+  readonly finish: () => void;
+  readonly response: Promise<{ readonly data: Buffer; readonly error: string | null }>;
+}
+
+function halfSentPost(port: number): Promise<HalfSent> {
+  const body = Buffer.from(OUTLOOK_REQUEST, 'utf8');
+  const half = Math.floor(body.length / 2);
+  return new Promise((resolveSent, rejectSent) => {
+    const socket: Socket = connect(port, '127.0.0.1');
+    const received: Buffer[] = [];
+    const response = new Promise<{ data: Buffer; error: string | null }>((resolve) => {
+      let error: string | null = null;
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      socket.on('error', (cause: NodeJS.ErrnoException) => (error = cause.code ?? cause.message));
+      socket.on('close', () => resolve({ data: Buffer.concat(received), error }));
+    });
+    socket.once('error', rejectSent);
+    socket.on('connect', () => {
+      socket.write(
+        'POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: autodiscover.example.com\r\n' +
+          `Content-Type: text/xml\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      );
+      socket.write(body.subarray(0, half), () => {
+        socket.off('error', rejectSent);
+        resolveSent({ finish: () => socket.write(body.subarray(half)), response });
+      });
+    });
+  });
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describeOnce.each(ADAPTERS)('SIGTERM under load on %s', (adapter) => {
+  let server: ServerProcess | undefined;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    server = await startServerProcess({
+      db_uri: 'sqlite:///:memory:',
+      http_adapter: adapter,
+      loglevel: 'WARNING',
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('finishes in-flight requests, refuses new connections and exits 0 within 10 s', async () => {
+    if (!server) throw new Error('server not started');
+    const { url, port } = server;
+    const prepared = await get(`${url}/initdb/`, new Agent(), () => false);
+    expect(prepared).toEqual({ kind: 'answer', status: 200, afterSignal: false });
+
+    let signalled = false;
+    const isSignalled = () => signalled;
+    const agent = new Agent({ keepAlive: true, maxSockets: 20 });
+    const outcomes: Outcome[] = [];
+    const worker = async () => {
+      for (;;) {
+        const outcome = await get(`${url}${AUTOCONFIG}`, agent, isSignalled);
+        outcomes.push(outcome);
+        if (outcome.kind === 'error' && outcome.code === 'ECONNREFUSED') return;
+        if (outcomes.length > 200_000) return;
+      }
+    };
+    // Sent while the server is idle, so it has surely accepted them and read their
+    // headers before the load starts (under load, accepting takes a while).
+    const inFlight = await Promise.all(Array.from({ length: 5 }, () => halfSentPost(port)));
+    await sleep(300);
+    const workers = Array.from({ length: 20 }, () => worker());
+    await sleep(500);
+
+    const signalledAt = Date.now();
+    signalled = true;
+    server.child.kill('SIGTERM');
+    // The listener closes at once: new connections are refused while the in-flight
+    // requests still hold the process.
+    let refusedWhileDraining = false;
+    for (let i = 0; i < 40 && !refusedWhileDraining; i += 1) {
+      await sleep(25);
+      refusedWhileDraining = await refused(port);
+    }
+    expect(server.running()).toBe(true);
+    for (const request of inFlight) request.finish();
+    const answers = await Promise.all(inFlight.map((request) => request.response));
+
+    const exit = await Promise.race([
+      server.exited,
+      sleep(EXIT_BOUND_MS).then(() => 'still running' as const),
+    ]);
+    const exitedAfterMs = Date.now() - signalledAt;
+    await Promise.all(workers);
+    agent.destroy();
+
+    expect(refusedWhileDraining).toBe(true);
+    for (const { data, error } of answers) {
+      expect(error).toBeNull();
+      const [response] = parseResponses(data);
+      expect(response?.statusCode).toBe(200);
+      expect(response?.body.toString('utf8')).toContain('</Autodiscover>');
+    }
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(exitedAfterMs).toBeLessThan(EXIT_BOUND_MS);
+
+    const before = outcomes.filter((outcome) => !outcome.afterSignal);
+    const after = outcomes.filter((outcome) => outcome.afterSignal);
+    expect(before.length).toBeGreaterThan(50);
+    expect(before.filter((outcome) => outcome.kind !== 'answer' || outcome.status !== 200)).toEqual(
+      [],
+    );
+    const unexpected = after.filter(
+      (outcome) =>
+        !(
+          (outcome.kind === 'answer' && [200, 503].includes(outcome.status)) ||
+          (outcome.kind === 'error' && outcome.code === 'ECONNREFUSED') ||
+          (outcome.kind === 'error' && outcome.code === 'ECONNRESET' && !outcome.afterResponse)
+        ),
+    );
+    expect(unexpected).toEqual([]);
+    // Every client ended on a refused connection: nothing hung.
+    expect(after.filter((o) => o.kind === 'error' && o.code === 'ECONNREFUSED')).toHaveLength(20);
+    expect(server.stderr()).toContain('SIGTERM: finishing in-flight requests');
+    expect(server.stderr()).not.toMatch(/\b(ERROR|CRITICAL)\b/);
+  });
+});
