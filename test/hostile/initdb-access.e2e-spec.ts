@@ -160,7 +160,9 @@ async function createNamespace(): Promise<Namespace> {
   const peerIf = `a2p${id}`;
   const octet = parseInt(id, 16) % 250;
   const [hostV4, clientV4] = [`10.213.${octet}.1`, `10.213.${octet}.2`];
-  const [hostV6, clientV6] = [`fd42:213:${id}::1`, `fd42:213:${id}::2`];
+  // The group without leading zeros: the form Node reports for a socket's address.
+  const group = parseInt(id, 16).toString(16);
+  const [hostV6, clientV6] = [`fd42:213:${group}::1`, `fd42:213:${group}::2`];
   const dir = mkdtempSync(join(tmpdir(), 'automx2-netns-'));
   const script = join(dir, 'client.js');
   writeFileSync(script, CLIENT_SCRIPT);
