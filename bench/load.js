@@ -37,6 +37,9 @@ const { randomInt } = require('node:crypto');
  * @property {number} socketErrors   connect + read + write errors
  * @property {number} timeouts
  * @property {number} bytes
+ * @property {{ connect: number, read: number, write: number }} [socketErrorKinds]  wrk only
+ * @property {Record<string, number>} [statusCodes]  responses per status code (wrk with
+ *   `countStatuses`; the malformed requests of the soak make 4xx expected there)
  */
 
 /** @type {Set<import('node:child_process').ChildProcess>} wrk processes still running */
@@ -53,6 +56,38 @@ function findWrk() {
     if (dir && existsSync(join(dir, 'wrk'))) return join(dir, 'wrk');
   }
   return null;
+}
+
+/**
+ * Placeholders that wrk replaces per request with random values of the same length (so a
+ * body's Content-Length stays right): `{LOCAL}` → `u` + 6 digits, `{DOMAIN}` → `d` + 7.
+ */
+const PLACEHOLDERS = /** @type {const} */ ({
+  '{LOCAL}': { prefix: 'u', digits: 6 },
+  '{DOMAIN}': { prefix: 'd', digits: 7 },
+});
+
+/**
+ * @param {BenchRequest} request
+ * @returns {boolean} whether the request has placeholders
+ */
+function varies(request) {
+  const text = `${request.path}\n${request.body ?? ''}`;
+  return Object.keys(PLACEHOLDERS).some((p) => text.includes(p));
+}
+
+/**
+ * The placeholders filled as wrk would fill them, with `n` for every random number.
+ * @param {string} text
+ * @param {number} [n]
+ * @returns {string}
+ */
+function fillPlaceholders(text, n = 1) {
+  let out = text;
+  for (const [placeholder, { prefix, digits }] of Object.entries(PLACEHOLDERS)) {
+    out = out.split(placeholder).join(`${prefix}${String(n).padStart(digits, '0')}`);
+  }
+  return out;
 }
 
 /**
@@ -83,13 +118,23 @@ function luaHeaders(headers) {
 /**
  * The wrk script for a plan. A single fixed request is static (wrk builds it once, no Lua
  * per request); weighted and spread plans pick a request per call of `request()`.
+ * `countStatuses` adds a `response()` callback counting answers per status code in each
+ * thread; `done()` sums the threads' tables and prints them as a BENCH_STATUS line.
  * @param {LoadPlan} plan
+ * @param {{ countStatuses?: boolean }} [options]
  * @returns {string}
  */
-function wrkScript(plan) {
+function wrkScript(plan, options = {}) {
   const lines = [];
-  if (plan.kind === 'fixed' && plan.entries.length === 1) {
-    const { request } = /** @type {{ request: BenchRequest }} */ (plan.entries[0]);
+  if (options.countStatuses) {
+    lines.push('local threads = {}');
+    lines.push('setup = function(thread) threads[#threads + 1] = thread end');
+    lines.push('codes = {}');
+    lines.push('response = function(status) codes[status] = (codes[status] or 0) + 1 end');
+  }
+  const single = plan.kind === 'fixed' && plan.entries.length === 1 ? plan.entries[0] : null;
+  if (single && !varies(single.request)) {
+    const { request } = single;
     lines.push(`wrk.method = ${luaString(request.method)}`);
     lines.push(`wrk.path = ${luaString(request.path)}`);
     for (const [name, value] of Object.entries(request.headers)) {
@@ -97,6 +142,8 @@ function wrkScript(plan) {
     }
     if (request.body !== undefined) lines.push(`wrk.body = ${luaString(request.body)}`);
   } else if (plan.kind === 'fixed') {
+    // With placeholders, pool entries are { text, vary } tables and `request()` fills them.
+    const anyVaries = plan.entries.some((e) => varies(e.request));
     lines.push('local pool = {}');
     lines.push('init = function(args)');
     lines.push('  math.randomseed(tonumber(args[1]) or 1)');
@@ -106,10 +153,26 @@ function wrkScript(plan) {
         `  local r = wrk.format(${luaString(request.method)}, ${luaString(request.path)}, ` +
           `${luaHeaders(request.headers)}, ${body})`,
       );
+      if (anyVaries) lines.push(`  r = { text = r, vary = ${varies(request)} }`);
       lines.push(`  for i = 1, ${weight} do pool[#pool + 1] = r end`);
     }
     lines.push('end');
-    lines.push('request = function() return pool[math.random(#pool)] end');
+    if (anyVaries) {
+      lines.push('request = function()');
+      lines.push('  local e = pool[math.random(#pool)]');
+      lines.push('  if not e.vary then return e.text end');
+      lines.push('  local text = e.text');
+      for (const [placeholder, { prefix, digits }] of Object.entries(PLACEHOLDERS)) {
+        lines.push(
+          `  text = text:gsub(${luaString(placeholder)}, ` +
+            `string.format("${prefix}%0${digits}d", math.random(0, ${10 ** digits - 1})))`,
+        );
+      }
+      lines.push('  return text');
+      lines.push('end');
+    } else {
+      lines.push('request = function() return pool[math.random(#pool)] end');
+    }
   } else {
     lines.push(
       `local before, after, n = ${luaString(plan.before)}, ${luaString(plan.after)}, ${plan.count}`,
@@ -128,6 +191,19 @@ function wrkScript(plan) {
       'summary.bytes, e.connect, e.read, e.write, e.status, e.timeout, latency:percentile(50), ' +
       'latency:percentile(90), latency:percentile(99), latency.max))',
   );
+  if (options.countStatuses) {
+    lines.push('  local total = {}');
+    lines.push('  for _, thread in ipairs(threads) do');
+    lines.push('    for code, n in pairs(thread:get("codes") or {}) do');
+    lines.push('      total[code] = (total[code] or 0) + n');
+    lines.push('    end');
+    lines.push('  end');
+    lines.push('  local parts = {}');
+    lines.push(
+      '  for code, n in pairs(total) do parts[#parts + 1] = string.format(\'"%d":%.0f\', code, n) end',
+    );
+    lines.push('  io.write("BENCH_STATUS {" .. table.concat(parts, ",") .. "}\\n")');
+  }
   lines.push('end');
   return `${lines.join('\n')}\n`;
 }
@@ -137,15 +213,17 @@ function wrkScript(plan) {
  * @param {string} wrk  executable
  * @param {string} baseUrl
  * @param {LoadPlan} plan
- * @param {{ connections: number, durationS: number, scriptFile: string }} options
+ * @param {{ connections: number, durationS: number, scriptFile: string, timeoutS?: number,
+ *   countStatuses?: boolean }} options  timeoutS: wrk's --timeout (its default is 2 s)
  * @returns {Promise<LoadResult & { raw: string }>}
  */
 function runWrk(wrk, baseUrl, plan, options) {
-  writeFileSync(options.scriptFile, wrkScript(plan));
+  writeFileSync(options.scriptFile, wrkScript(plan, { countStatuses: options.countStatuses }));
   const args = [
     '-t1',
     `-c${options.connections}`,
     `-d${options.durationS}s`,
+    ...(options.timeoutS === undefined ? [] : ['--timeout', `${options.timeoutS}s`]),
     '--latency',
     '-s',
     options.scriptFile,
@@ -171,6 +249,7 @@ function runWrk(wrk, baseUrl, plan, options) {
       const r = JSON.parse(match[1] ?? '{}');
       const durationS = (r.duration_us ?? 0) / 1e6;
       const ms = (/** @type {number | undefined} */ us) => (us ?? 0) / 1000;
+      const statusLine = /^BENCH_STATUS (\{.*\})$/m.exec(out);
       resolve({
         tool: 'wrk',
         requests: r.requests ?? 0,
@@ -182,9 +261,11 @@ function runWrk(wrk, baseUrl, plan, options) {
         maxMs: ms(r.max),
         statusErrors: r.status ?? 0,
         socketErrors: (r.connect ?? 0) + (r.read ?? 0) + (r.write ?? 0),
+        socketErrorKinds: { connect: r.connect ?? 0, read: r.read ?? 0, write: r.write ?? 0 },
         timeouts: r.timeout ?? 0,
         bytes: r.bytes ?? 0,
-        raw: out.replace(/^BENCH_RESULT .*\n?/m, ''),
+        ...(statusLine ? { statusCodes: JSON.parse(statusLine[1] ?? '{}') } : {}),
+        raw: out.replace(/^BENCH_(RESULT|STATUS) .*\n?/gm, ''),
       });
     });
   });
@@ -270,4 +351,12 @@ async function runAutocannon(baseUrl, plan, options) {
   };
 }
 
-module.exports = { findWrk, runWrk, runAutocannon, stopLoad, wrkScript, weightedCycle };
+module.exports = {
+  findWrk,
+  runWrk,
+  runAutocannon,
+  stopLoad,
+  wrkScript,
+  weightedCycle,
+  fillPlaceholders,
+};

@@ -235,12 +235,13 @@ function markdownReport(r, options = {}) {
 
 /**
  * @param {string} dir bench/results
- * @param {RunReport} report
+ * @param {{ date: string }} report  a RunReport, or the soak's report
+ * @param {string} [suffix] added to the file name (`-soak`)
  * @returns {string} the file written
  */
-function writeJson(dir, report) {
+function writeJson(dir, report, suffix = '') {
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${report.date.replace(/[:.]/g, '-')}.json`);
+  const file = join(dir, `${report.date.replace(/[:.]/g, '-')}${suffix}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
 }

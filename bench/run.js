@@ -5,14 +5,7 @@
  * Node `http` server answering the same bytes, scenario by scenario, in one run.
  * How to run and how to read the output: bench/RESULTS.md and `node bench/run.js --help`.
  */
-const {
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-  readFileSync,
-  existsSync,
-  readdirSync,
-} = require('node:fs');
+const { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync } = require('node:fs');
 const { tmpdir, loadavg } = require('node:os');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
@@ -23,13 +16,14 @@ const { httpRequest, freePort } = require('./http-client');
 const { findWrk, runWrk, runAutocannon, stopLoad } = require('./load');
 const { summarise } = require('./profile-summary');
 const report = require('./report');
-const { scenario, SCENARIO_NAMES, SPREAD, RESERVED } = require('./scenarios');
+const { scenario, SCENARIO_NAMES, SPREAD, SOAK } = require('./scenarios');
 const { seedDomains, explainLookups, benchDomainName } = require('./seed-domains');
 const { spawnNode, waitUntilReady, rssMiB, sampleRss } = require('./server-process');
+const { startAutomx2, seedExample, ENTRY } = require('./automx2-server');
+const { runSoak } = require('./soak');
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
-const SEED_DOCUMENT = join(ROOT, 'test', 'fixtures', 'seed-example.json');
 const QUIET_CORES = 0.3;
 const HOP_HEADERS = new Set([
   'date',
@@ -42,6 +36,7 @@ const HOP_HEADERS = new Set([
 const USAGE = `usage: npm run bench -- [options]
   --scenario NAME[,NAME]   ${SCENARIO_NAMES.join(', ')}, ${SPREAD} (needs --domains); default all
                            (${SPREAD} is added after autoconfig when --domains is given)
+  soak | --scenario soak   the 10-minute soak test, a run of its own: \`npm run bench -- soak --help\`
   --db sqlite|postgres|mysql        default sqlite (a file in a temp dir); others: a throwaway database
   --adapter fastify|express         default fastify
   --domains N                       bulk-seed N domains, then measure lookups spread over them
@@ -192,9 +187,9 @@ async function main() {
     const named = argv.flatMap((a, i) =>
       a === '--scenario' ? [argv[i + 1] ?? ''] : a.startsWith('--scenario=') ? [a.slice(11)] : [],
     );
-    if (named.flatMap((s) => s.split(',')).some((s) => RESERVED.includes(s.trim()))) {
-      process.stdout.write('not implemented yet\n');
-      process.exitCode = 2;
+    // `npm run bench -- soak` or `--scenario soak`: a run of its own (bench/soak.js).
+    if (argv.includes(SOAK) || named.flatMap((s) => s.split(',')).some((s) => s.trim() === SOAK)) {
+      await runSoak(argv);
       return;
     }
     options = parseOptions(argv);
@@ -209,8 +204,7 @@ async function main() {
     process.exitCode = 2;
     return;
   }
-  const entry = join(ROOT, 'dist', 'main.js');
-  if (!existsSync(entry))
+  if (!existsSync(ENTRY))
     throw new Error('dist/main.js is missing: run `npm run bench` (it builds first)');
   const wrk = options.tool === 'wrk' ? findWrk() : null;
   if (options.tool === 'wrk' && !wrk)
@@ -247,49 +241,28 @@ async function main() {
     cleanups.push(() => db.drop());
     log(`database: ${db.description}`);
 
-    const ini = join(temp, 'automx2.conf');
-    writeFileSync(
-      ini,
-      [
-        '[automx2]',
-        'loglevel = WARNING',
-        `db_uri = ${db.dbUri}`,
-        `http_adapter = ${options.adapter}`,
-      ]
-        .concat(options.extraConfig.map((pair) => pair.replace('=', ' = ')))
-        .join('\n') + '\n',
-    );
-
     // The real server.
-    const port = await freePort();
     const profileDir = join(RESULTS_DIR, `profile-${date.replace(/[:.]/g, '-')}`);
     const nodeFlags = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    const env = { ...process.env, NODE_ENV: 'production', AUTOMX2_CONF: ini };
-    delete env.AUTOMX2_DB_URI;
     if (options.waitQuietS > 0) await waitForQuiet(options.waitQuietS, QUIET_CORES);
-    const spawnedAt = performance.now();
-    const server = spawnNode([...nodeFlags, entry, '--host', '127.0.0.1', '--port', String(port)], {
-      cwd: ROOT,
-      env,
-      url: `http://127.0.0.1:${port}`,
+    const {
+      server,
+      spawnedAt,
+      readyMs,
+      rssAtReadyMiB: rssAtReady,
+    } = await startAutomx2({
+      temp,
+      dbUri: db.dbUri,
+      adapter: options.adapter,
+      extraConfig: options.extraConfig,
+      nodeFlags,
     });
     cleanups.push(() => server.stop());
-    const readyMs = await waitUntilReady(server, spawnedAt);
-    const rssAtReady = rssMiB(server.pid);
     log(
       `server ready in ${readyMs.toFixed(0)} ms (pid ${server.pid}, RSS ${rssAtReady?.toFixed(0)} MiB)`,
     );
 
-    const seeded = await httpRequest(server.url, {
-      method: 'POST',
-      path: '/initdb/',
-      headers: { 'Content-Type': 'application/json' },
-      body: readFileSync(SEED_DOCUMENT),
-      timeoutMs: 30_000,
-    });
-    if (seeded.status !== 200 || !seeded.body.toString().includes('Database is now prepared')) {
-      throw new Error(`POST /initdb/ answered ${seeded.status}: ${seeded.body.toString()}`);
-    }
+    await seedExample(server);
     log('seeded test/fixtures/seed-example.json through POST /initdb/');
 
     /** @type {import('./seed-domains').SeedResult | null} */

@@ -53,8 +53,112 @@ const REQUESTS = {
 /** Scenario names in their default order; `autoconfig-spread` needs --domains. */
 const SCENARIO_NAMES = ['autoconfig', 'autodiscover', 'mobileconfig', 'unknown', 'mixed'];
 const SPREAD = 'autoconfig-spread';
-/** Reserved for another engineer: `soak` prints "not implemented yet" and exits 2. */
-const RESERVED = ['soak'];
+/** `npm run bench -- soak`: a run of its own (bench/soak.js), never mixed with the others. */
+const SOAK = 'soak';
+
+/**
+ * @typedef {object} SoakEntry
+ * @property {string} kind
+ * @property {string} description
+ * @property {number} weight       out of 400: 65 / 20 / 10 %, and 5 % split four ways
+ * @property {ScenarioRequest} request
+ * @property {boolean} malformed   part of the 5 % of unknown domains and malformed input
+ */
+
+/**
+ * The soak's traffic (issue 7). `{LOCAL}` and `{DOMAIN}` are replaced per request (same
+ * length, so Content-Length stays right; see load.js): every request asks for another
+ * user, and every unknown-domain request for another domain, so that anything kept per
+ * address or per domain would show up as growth.
+ * @type {SoakEntry[]}
+ */
+const SOAK_MIX = [
+  {
+    kind: 'autoconfig',
+    description: 'GET autoconfig, known domain',
+    weight: 260,
+    malformed: false,
+    request: {
+      method: 'GET',
+      path: '/mail/config-v1.1.xml?emailaddress={LOCAL}@example.com',
+      headers: {},
+      expectedStatus: 200,
+    },
+  },
+  {
+    kind: 'autodiscover',
+    description: 'POST autodiscover, Outlook request schema, text/xml',
+    weight: 80,
+    malformed: false,
+    request: {
+      ...REQUESTS.autodiscover,
+      body: OUTLOOK_REQUEST_BODY.replace('user@example.com', '{LOCAL}@example.com'),
+    },
+  },
+  {
+    kind: 'mobileconfig',
+    description: 'GET mobileconfig, known domain',
+    weight: 40,
+    malformed: false,
+    request: {
+      method: 'GET',
+      path: '/mobileconfig/?emailaddress={LOCAL}@example.com',
+      headers: {},
+      expectedStatus: 200,
+    },
+  },
+  {
+    kind: 'unknown domain',
+    description: 'GET autoconfig, a different unknown domain each time',
+    weight: 5,
+    malformed: true,
+    request: {
+      method: 'GET',
+      path: '/mail/config-v1.1.xml?emailaddress={LOCAL}@{DOMAIN}.unknown-domain.tld',
+      headers: {},
+      expectedStatus: 204,
+    },
+  },
+  {
+    kind: 'malformed address',
+    description: 'GET autoconfig for `a@b@c`',
+    weight: 5,
+    malformed: true,
+    request: {
+      method: 'GET',
+      path: '/mail/config-v1.1.xml?emailaddress=a@b@c',
+      headers: {},
+      expectedStatus: 400,
+    },
+  },
+  {
+    kind: 'malformed XML',
+    description: 'POST autodiscover, text/xml, mismatched end tags',
+    weight: 5,
+    malformed: true,
+    request: {
+      method: 'POST',
+      path: '/autodiscover/autodiscover.xml',
+      headers: { 'Content-Type': 'text/xml' },
+      body:
+        '<?xml version="1.0" encoding="utf-8"?>\r\n<Autodiscover><Request>' +
+        '<EMailAddress>{LOCAL}@example.com</Request></EMailAddress>',
+      expectedStatus: 400,
+    },
+  },
+  {
+    kind: 'wrong content type',
+    description: 'POST autodiscover, the Outlook request as application/json',
+    weight: 5,
+    malformed: true,
+    request: {
+      ...REQUESTS.autodiscover,
+      headers: { 'Content-Type': 'application/json' },
+      body: OUTLOOK_REQUEST_BODY.replace('user@example.com', '{LOCAL}@example.com'),
+      expectedStatus: 400,
+    },
+  },
+];
 
 /**
  * @param {string} name
@@ -116,4 +220,4 @@ function scenario(name, domains) {
   }
 }
 
-module.exports = { scenario, SCENARIO_NAMES, SPREAD, RESERVED, REQUESTS };
+module.exports = { scenario, SCENARIO_NAMES, SPREAD, SOAK, SOAK_MIX, REQUESTS };

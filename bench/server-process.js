@@ -1,7 +1,7 @@
 'use strict';
 /* Child processes under test: spawning, readiness, RSS sampling, clean shutdown. */
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { readFileSync, createWriteStream } = require('node:fs');
 const { performance } = require('node:perf_hooks');
 const { setInterval, clearInterval } = require('node:timers');
 const { httpRequest } = require('./http-client');
@@ -15,12 +15,14 @@ const OUTPUT_LINES_KEPT = 60;
  * @property {string} url
  * @property {() => string} output   the last lines the process wrote (for diagnostics)
  * @property {() => Promise<number | null>} stop  SIGTERM, then SIGKILL after 15 s
+ * @property {Promise<void>} closed  the process exited and its output (and log file) is complete
  */
 
 /**
- * Spawns `node <args>` with its output kept in a ring buffer.
+ * Spawns `node <args>` with its output kept in a ring buffer (and, with `logFile`, all of
+ * it in that file).
  * @param {readonly string[]} args
- * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, url: string }} options
+ * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, url: string, logFile?: string }} options
  * @returns {ChildServer}
  */
 function spawnNode(args, options) {
@@ -40,6 +42,17 @@ function spawnNode(args, options) {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  /** @type {Promise<void>} */
+  const closed = new Promise((resolve) => {
+    if (!options.logFile) {
+      child.once('close', () => resolve());
+      return;
+    }
+    const log = createWriteStream(options.logFile);
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once('close', () => log.end(() => resolve()));
+  });
   /** @type {Promise<number | null>} */
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   return {
@@ -47,6 +60,7 @@ function spawnNode(args, options) {
     pid: child.pid ?? 0,
     url: options.url,
     output: () => lines.join('\n'),
+    closed,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
