@@ -5,6 +5,7 @@
  * ports with the same data).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -111,12 +112,28 @@ class RunningSlapd implements SlapdInstance {
     await script(['stop', this.dir, 'KILL']);
   }
 
+  /** Stops the process (it keeps accepting TCP but never answers) and waits until it is. */
   pause(): void {
-    process.kill(this.currentPid, 'SIGSTOP');
+    const pid = this.runningPid();
+    process.kill(pid, 'SIGSTOP');
+    const deadline = Date.now() + 2000;
+    while (processState(pid) !== 'T' && Date.now() < deadline) {
+      // Busy-wait: the signal is delivered within microseconds; this only closes the race.
+    }
   }
 
   resume(): void {
-    process.kill(this.currentPid, 'SIGCONT');
+    process.kill(this.runningPid(), 'SIGCONT');
+  }
+
+  /** The PID slapd wrote (it daemonizes), falling back to the one start reported. */
+  private runningPid(): number {
+    try {
+      const pid = Number(readFileSync(join(this.dir, 'slapd.pid'), 'utf8').trim());
+      return Number.isInteger(pid) && pid > 0 ? pid : this.currentPid;
+    } catch {
+      return this.currentPid;
+    }
   }
 
   async kill(): Promise<void> {
@@ -128,6 +145,16 @@ class RunningSlapd implements SlapdInstance {
     await script(['kill', this.dir, 'KILL']);
     const values = parseExports(await script(['start', this.dir]));
     this.currentPid = Number(required(values, 'SLAPD_PID'));
+  }
+}
+
+/** The state letter of /proc/PID/stat (`T` = stopped), or '' when unknown. */
+function processState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return '';
   }
 }
 
