@@ -4,21 +4,7 @@
  * output rules"). Each returns the violated rules; an empty list means the client
  * would accept the document.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-
-/** One element of a parsed document, with the path used in violation messages. */
-interface XmlElement {
-  readonly name: string;
-  readonly path: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly children: readonly XmlElement[];
-  /** The element's own text (character data and CDATA), entities decoded, not trimmed. */
-  readonly text: string;
-}
-
-type ParsedDocument =
-  | { readonly root: XmlElement; readonly violations?: undefined }
-  | { readonly root?: undefined; readonly violations: readonly string[] };
+import { childrenNamed, parseXmlDocument, type XmlElement } from './xml-tree';
 
 /** Elements whose text Thunderbird reads and which must therefore carry no attributes. */
 const THUNDERBIRD_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
@@ -46,24 +32,13 @@ const K9_AUTHENTICATIONS: ReadonlySet<string> = new Set([
 const HOSTNAME_SHAPED = /^[A-Za-z0-9.-]+$/;
 const MAX_PORT = 65535;
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
-
 /**
  * Thunderbird (desktop): content type, document shape, no attributes on the text
  * elements it reads, both server directions, valid ports, socket types and types.
  */
 export function checkThunderbirdAutoconfig(xml: string, contentType?: string): string[] {
   const violations = contentType === undefined ? [] : checkContentType(contentType);
-  const document = parseDocument(xml);
+  const document = parseXmlDocument(xml);
   if (document.root === undefined) return [...violations, ...document.violations];
   const root = document.root;
   if (root.name !== 'clientConfig') {
@@ -85,7 +60,7 @@ export function checkThunderbirdAutoconfig(xml: string, contentType?: string): s
  * violation rejects the whole document.
  */
 export function checkK9Autoconfig(xml: string): string[] {
-  const document = parseDocument(xml);
+  const document = parseXmlDocument(xml);
   if (document.root === undefined) return [...document.violations];
   const provider =
     document.root.name === 'clientConfig'
@@ -199,69 +174,6 @@ function checkK9Server(server: XmlElement): string[] {
   return violations;
 }
 
-function childrenNamed(element: XmlElement, name: string): XmlElement[] {
-  return element.children.filter((child) => child.name === name);
-}
-
 function list(values: ReadonlySet<string>): string {
   return [...values].join(', ');
-}
-
-function parseDocument(xml: string): ParsedDocument {
-  const validation = XMLValidator.validate(xml);
-  if (validation !== true) {
-    return { violations: [`not well-formed XML: ${validation.err.msg}`] };
-  }
-  const roots = toElements(parser.parse(xml) as unknown, '');
-  const [root] = roots;
-  if (root === undefined || roots.length !== 1) {
-    return { violations: [`document has ${roots.length} root elements, not 1`] };
-  }
-  return { root };
-}
-
-/** Converts fast-xml-parser's `preserveOrder` output into elements, dropping text nodes. */
-function toElements(nodes: unknown, parentPath: string): XmlElement[] {
-  if (!Array.isArray(nodes)) return [];
-  const seen = new Map<string, number>();
-  const elements: XmlElement[] = [];
-  for (const node of nodes as unknown[]) {
-    if (!isRecord(node)) continue;
-    const name = Object.keys(node).find((key) => key !== ':@' && key !== '#text');
-    if (name === undefined) continue;
-    const index = (seen.get(name) ?? 0) + 1;
-    seen.set(name, index);
-    const path = `${parentPath}${parentPath === '' ? '' : '/'}${name}[${index}]`;
-    const content = node[name];
-    elements.push({
-      name,
-      path,
-      attributes: toAttributes(node[':@']),
-      children: toElements(content, path),
-      text: textOf(content),
-    });
-  }
-  return elements;
-}
-
-function toAttributes(value: unknown): Record<string, string> {
-  if (!isRecord(value)) return {};
-  return Object.fromEntries(
-    Object.entries(value).map(([name, attribute]) => [name, String(attribute)]),
-  );
-}
-
-function textOf(content: unknown): string {
-  if (!Array.isArray(content)) return '';
-  return (content as unknown[])
-    .map((child) => (isRecord(child) ? child['#text'] : undefined))
-    .filter(
-      (text) => typeof text === 'string' || typeof text === 'number' || typeof text === 'boolean',
-    )
-    .map((text) => String(text))
-    .join('');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

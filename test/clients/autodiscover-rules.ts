@@ -5,7 +5,7 @@
  * empty list means the client would accept the document. The namespaces are spelled
  * out here on purpose instead of imported from the product code.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { childrenNamed, parseXmlDocument, type XmlElement } from './xml-tree';
 
 const RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
 const OUTLOOK_NS =
@@ -30,32 +30,6 @@ const MOBILESYNC_ERROR_CHILDREN: ReadonlySet<string> = new Set([
 const MOBILESYNC_ERROR_CODES: ReadonlySet<string> = new Set(['600', '601']);
 
 /** One element of a parsed document, with the path used in violation messages. */
-interface XmlElement {
-  readonly name: string;
-  readonly path: string;
-  /** The default namespace in scope (prefixes are a violation of their own). */
-  readonly namespace: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly children: readonly XmlElement[];
-  /** The element's own text, entities decoded, not trimmed. */
-  readonly text: string;
-}
-
-type ParsedDocument =
-  | { readonly root: XmlElement; readonly violations?: undefined }
-  | { readonly root?: undefined; readonly violations: readonly string[] };
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
-
 /**
  * Thunderbird (desktop) reading an Outlook POX response: it matches element names, so
  * default namespaces only; an email account with settings; an incoming and an SMTP
@@ -63,7 +37,7 @@ const parser = new XMLParser({
  * LoginName (else it assumes the address) and SPA off (else it picks NTLM/Kerberos).
  */
 export function checkThunderbirdAutodiscover(xml: string): string[] {
-  const document = parseDocument(xml);
+  const document = parseXmlDocument(xml);
   if (document.root === undefined) return [...document.violations];
   const root = document.root;
   const violations = [...prefixedNames(root), ...checkRoot(root)];
@@ -86,7 +60,7 @@ export function checkThunderbirdAutodiscover(xml: string): string[] {
  * nothing else; Error has a non-success Status, a Message and ErrorCode 600 or 601.
  */
 export function checkMobilesyncError(xml: string): string[] {
-  const document = parseDocument(xml);
+  const document = parseXmlDocument(xml);
   if (document.root === undefined) return [...document.violations];
   const root = document.root;
   const violations = [...prefixedNames(root), ...checkRoot(root)];
@@ -144,10 +118,6 @@ function checkText(parent: XmlElement, name: string, expected: string): string[]
   return element === undefined || element.text === expected
     ? []
     : [`${element.path} is "${element.text}", not "${expected}"`];
-}
-
-function childrenNamed(element: XmlElement, name: string): XmlElement[] {
-  return element.children.filter((child) => child.name === name);
 }
 
 function names(elements: readonly XmlElement[]): string {
@@ -265,68 +235,4 @@ function checkMobilesyncErrorElement(error: XmlElement): string[] {
     violations.push(`${code.path} "${code.text}" is not 600 or 601`);
   }
   return violations;
-}
-
-// ---- parsing -------------------------------------------------------------------------------
-
-function parseDocument(xml: string): ParsedDocument {
-  const validation = XMLValidator.validate(xml);
-  if (validation !== true) {
-    return { violations: [`not well-formed XML: ${validation.err.msg}`] };
-  }
-  const roots = toElements(parser.parse(xml) as unknown, '', '');
-  const [root] = roots;
-  if (root === undefined || roots.length !== 1) {
-    return { violations: [`document has ${roots.length} root elements, not 1`] };
-  }
-  return { root };
-}
-
-/** Converts fast-xml-parser's `preserveOrder` output into elements, dropping text nodes. */
-function toElements(nodes: unknown, parentPath: string, parentNamespace: string): XmlElement[] {
-  if (!Array.isArray(nodes)) return [];
-  const seen = new Map<string, number>();
-  const elements: XmlElement[] = [];
-  for (const node of nodes as unknown[]) {
-    if (!isRecord(node)) continue;
-    const name = Object.keys(node).find((key) => key !== ':@' && key !== '#text');
-    if (name === undefined) continue;
-    const index = (seen.get(name) ?? 0) + 1;
-    seen.set(name, index);
-    const path = `${parentPath}${parentPath === '' ? '' : '/'}${name}[${index}]`;
-    const attributes = toAttributes(node[':@']);
-    const namespace = attributes['xmlns'] ?? parentNamespace;
-    const content = node[name];
-    elements.push({
-      name,
-      path,
-      namespace,
-      attributes,
-      children: toElements(content, path, namespace),
-      text: textOf(content),
-    });
-  }
-  return elements;
-}
-
-function toAttributes(value: unknown): Record<string, string> {
-  if (!isRecord(value)) return {};
-  return Object.fromEntries(
-    Object.entries(value).map(([name, attribute]) => [name, String(attribute)]),
-  );
-}
-
-function textOf(content: unknown): string {
-  if (!Array.isArray(content)) return '';
-  return (content as unknown[])
-    .map((child) => (isRecord(child) ? child['#text'] : undefined))
-    .filter(
-      (text) => typeof text === 'string' || typeof text === 'number' || typeof text === 'boolean',
-    )
-    .map((text) => String(text))
-    .join('');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

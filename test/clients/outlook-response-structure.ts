@@ -8,7 +8,7 @@
  * Returns the violations; an empty list means the document has the shape. Namespaces
  * are spelled out here on purpose instead of imported from the product code.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { childrenNamed, parseXmlDocument, type XmlElement } from './xml-tree';
 
 const RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
 const OUTLOOK_NS =
@@ -81,31 +81,10 @@ const PROTOCOL_TYPES: ReadonlySet<string> = new Set([
   'CardDAV',
 ]);
 
-interface Element {
-  readonly name: string;
-  readonly path: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly children: readonly Element[];
-  readonly text: string;
-}
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
-
 export function checkOutlookResponseStructure(xml: string): string[] {
-  const validation = XMLValidator.validate(xml);
-  if (validation !== true) return [`not well-formed XML: ${validation.err.msg}`];
-  const roots = toElements(parser.parse(xml) as unknown, '');
-  const [root] = roots;
-  if (root === undefined || roots.length !== 1) return [`${roots.length} root elements, not 1`];
+  const parsed = parseXmlDocument(xml);
+  if (parsed.root === undefined) return [...parsed.violations];
+  const root = parsed.root;
   const violations = namespaceViolations(root, true);
   if (root.name !== 'Autodiscover') violations.push(`root is <${root.name}>, not <Autodiscover>`);
   if (root.attributes['xmlns'] !== RESPONSE_NS) {
@@ -117,13 +96,13 @@ export function checkOutlookResponseStructure(xml: string): string[] {
     violations.push(`${response.path} is not in ${OUTLOOK_NS}`);
   }
   violations.push(...sequence(response, ['User?', 'Account']));
-  for (const user of named(response, 'User')) violations.push(...checkUser(user));
-  const account = named(response, 'Account')[0];
+  for (const user of childrenNamed(response, 'User')) violations.push(...checkUser(user));
+  const account = childrenNamed(response, 'Account')[0];
   if (account !== undefined) violations.push(...checkAccount(account));
   return violations;
 }
 
-function checkUser(user: Element): string[] {
+function checkUser(user: XmlElement): string[] {
   const violations = onlyText(user.children);
   for (const child of user.children) {
     if (!USER_CHILDREN.has(child.name)) violations.push(`${child.path} is not a User child`);
@@ -131,21 +110,22 @@ function checkUser(user: Element): string[] {
   return violations;
 }
 
-function checkAccount(account: Element): string[] {
+function checkAccount(account: XmlElement): string[] {
   const violations = sequence(account, ['AccountType', 'Action', 'Protocol*']);
-  const type = named(account, 'AccountType')[0];
+  const type = childrenNamed(account, 'AccountType')[0];
   if (type !== undefined && type.text !== 'email') {
     violations.push(`${type.path} is "${type.text}", not "email"`);
   }
-  const action = named(account, 'Action')[0];
+  const action = childrenNamed(account, 'Action')[0];
   if (action !== undefined && !ACTIONS.has(action.text)) {
     violations.push(`${action.path} "${action.text}" is not a known Action`);
   }
-  for (const protocol of named(account, 'Protocol')) violations.push(...checkProtocol(protocol));
+  for (const protocol of childrenNamed(account, 'Protocol'))
+    violations.push(...checkProtocol(protocol));
   return violations;
 }
 
-function checkProtocol(protocol: Element): string[] {
+function checkProtocol(protocol: XmlElement): string[] {
   const violations = onlyText(protocol.children);
   if (protocol.children[0]?.name !== 'Type')
     violations.push(`${protocol.path} does not start with Type`);
@@ -162,7 +142,7 @@ function checkProtocol(protocol: Element): string[] {
   return violations;
 }
 
-function checkValue(child: Element): string[] {
+function checkValue(child: XmlElement): string[] {
   const text = child.text;
   if (child.name === 'Type' && !PROTOCOL_TYPES.has(text)) {
     return [`${child.path} "${text}" is not a known protocol type`];
@@ -183,7 +163,7 @@ function checkValue(child: Element): string[] {
  * Children must follow `pattern` in order: a name (exactly once), `name?` (at most
  * once) or `name*` (any number), and nothing else.
  */
-function sequence(parent: Element, pattern: readonly string[]): string[] {
+function sequence(parent: XmlElement, pattern: readonly string[]): string[] {
   const children = parent.children;
   let index = 0;
   for (const item of pattern) {
@@ -203,8 +183,8 @@ function sequence(parent: Element, pattern: readonly string[]): string[] {
     : [`${extra.path} is unexpected in ${parent.path} (expected ${pattern.join(', ')})`];
 }
 
-function single(parent: Element, name: string, violations: string[]): Element | undefined {
-  const matches = named(parent, name);
+function single(parent: XmlElement, name: string, violations: string[]): XmlElement | undefined {
+  const matches = childrenNamed(parent, name);
   if (matches.length !== 1) {
     violations.push(`${parent.path} has ${matches.length} ${name} elements, not 1`);
     return undefined;
@@ -212,14 +192,14 @@ function single(parent: Element, name: string, violations: string[]): Element | 
   return matches[0];
 }
 
-function onlyText(elements: readonly Element[]): string[] {
+function onlyText(elements: readonly XmlElement[]): string[] {
   return elements
     .filter((element) => element.children.length > 0)
     .map((element) => `${element.path} has child elements`);
 }
 
 /** Prefixes anywhere, and xmlns declarations below Response, break name-matching clients. */
-function namespaceViolations(element: Element, declarationAllowed: boolean): string[] {
+function namespaceViolations(element: XmlElement, declarationAllowed: boolean): string[] {
   const violations: string[] = [];
   if (element.name.includes(':')) violations.push(`${element.path} has a namespace prefix`);
   for (const attribute of Object.keys(element.attributes)) {
@@ -233,49 +213,4 @@ function namespaceViolations(element: Element, declarationAllowed: boolean): str
     violations.push(...namespaceViolations(child, childMayDeclare));
   }
   return violations;
-}
-
-function named(parent: Element, name: string): Element[] {
-  return parent.children.filter((child) => child.name === name);
-}
-
-function toElements(nodes: unknown, parentPath: string): Element[] {
-  if (!Array.isArray(nodes)) return [];
-  const counts = new Map<string, number>();
-  const elements: Element[] = [];
-  for (const node of nodes as unknown[]) {
-    if (!isRecord(node)) continue;
-    const name = Object.keys(node).find((key) => key !== ':@' && key !== '#text');
-    if (name === undefined) continue;
-    const index = (counts.get(name) ?? 0) + 1;
-    counts.set(name, index);
-    const path = `${parentPath}/${name}[${index}]`;
-    const content = node[name];
-    elements.push({
-      name,
-      path,
-      attributes: toAttributes(node[':@']),
-      children: toElements(content, path),
-      text: textOf(content),
-    });
-  }
-  return elements;
-}
-
-function toAttributes(value: unknown): Record<string, string> {
-  if (!isRecord(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, String(v)]));
-}
-
-function textOf(content: unknown): string {
-  if (!Array.isArray(content)) return '';
-  return (content as unknown[])
-    .map((child) => (isRecord(child) ? child['#text'] : undefined))
-    .filter((text): text is string | number => typeof text === 'string' || typeof text === 'number')
-    .map(String)
-    .join('');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
