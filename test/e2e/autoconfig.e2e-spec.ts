@@ -3,13 +3,8 @@ import request from 'supertest';
 import type { HttpAdapterName } from '../../src/config/app-config';
 import { checkK9Autoconfig, checkThunderbirdAutoconfig } from '../clients/autoconfig-rules';
 import { SEED_EXAMPLE_JSON } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
-import {
-  createTestDatabase,
-  describeDialect,
-  ENGINE_DIALECTS,
-  type TestDatabase,
-} from '../support/test-databases';
+import { startTestApp, useAppOnDatabase, type TestApp } from '../support/test-app';
+import { describeDialect, ENGINE_DIALECTS } from '../support/test-databases';
 
 /**
  * Autoconfig end to end (BEHAVIOUR.md §1, §2, §4, §7; CLIENTS.md "Requests we must
@@ -449,32 +444,21 @@ function hostFallbackCases(getApp: () => TestApp): void {
 
 describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
   describeDialect(dialect)('', () => {
-    let db: TestDatabase;
-    let app: TestApp;
-
-    beforeAll(async () => {
-      db = await createTestDatabase(dialect);
-      app = await startTestApp({ dbUri: db.dbUri });
-    });
-
-    afterAll(async () => {
-      await app?.close();
-      await db?.drop();
-    });
+    const ctx = useAppOnDatabase(dialect);
 
     describe('the sample data of GET /initdb/', () => {
-      beforeAll(() => resetToSampleData(app));
+      beforeAll(() => resetToSampleData(ctx.app));
 
-      sampleDataCases(() => app);
+      sampleDataCases(() => ctx.app);
 
       describe('without emailaddress', () => {
-        hostFallbackCases(() => app);
+        hostFallbackCases(() => ctx.app);
 
         describe('behind one trusted proxy (proxy_count 1)', () => {
           let proxied: TestApp;
 
           beforeAll(async () => {
-            proxied = await startTestApp({ dbUri: db.dbUri, config: { proxyCount: 1 } });
+            proxied = await startTestApp({ dbUri: ctx.db.dbUri, config: { proxyCount: 1 } });
           });
 
           afterAll(async () => {
@@ -482,7 +466,7 @@ describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
           });
 
           it.each(PATHS)('uses X-Forwarded-Host on %s', async (path) => {
-            const expected = await fetchConfig(app, forAddress('user@example.com'));
+            const expected = await fetchConfig(ctx.app, forAddress('user@example.com'));
             const xml = await fetchConfig(proxied, {
               path,
               headers: { 'X-Forwarded-Host': 'autoconfig.example.com' },
@@ -491,7 +475,7 @@ describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
           });
 
           it('takes the entry our proxy appended (the rightmost)', async () => {
-            const expected = await fetchConfig(app, forAddress('user@example.org'));
+            const expected = await fetchConfig(ctx.app, forAddress('user@example.org'));
             const xml = await fetchConfig(proxied, {
               headers: { 'X-Forwarded-Host': 'autoconfig.example.com, autoconfig.example.org' },
             });
@@ -499,7 +483,7 @@ describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
           });
 
           it('falls back to Host without X-Forwarded-Host', async () => {
-            const expected = await fetchConfig(app, forAddress('user@example.net'));
+            const expected = await fetchConfig(ctx.app, forAddress('user@example.net'));
             const xml = await fetchConfig(proxied, {
               headers: { Host: 'autoconfig.example.net' },
             });
@@ -510,10 +494,10 @@ describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
     });
 
     describe('seed-example.json (POST /initdb/)', () => {
-      beforeAll(() => resetToDocument(app, SEED_EXAMPLE_JSON));
+      beforeAll(() => resetToDocument(ctx.app, SEED_EXAMPLE_JSON));
 
       it('example.com: servers by prio then id, SSL on the implicit-TLS ports', async () => {
-        const summary = summarise(await fetchConfig(app, forAddress('someone@example.com')));
+        const summary = summarise(await fetchConfig(ctx.app, forAddress('someone@example.com')));
         expect(summary.providerId).toMatch(/^automx2-\d+$/);
         expect(summary.domains).toEqual(['example.com', 'example.org', 'bücher.example']);
         expect(summary.displayName).toBe('Example Mail Services');
@@ -540,26 +524,26 @@ describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
       });
 
       it('every domain of the document has the same servers', async () => {
-        const com = await fetchConfig(app, forAddress('someone@example.com'));
-        expect(await fetchConfig(app, forAddress('someone@example.org'))).toBe(com);
+        const com = await fetchConfig(ctx.app, forAddress('someone@example.com'));
+        expect(await fetchConfig(ctx.app, forAddress('someone@example.org'))).toBe(com);
       });
 
       it('finds the IDN domain in both forms', async () => {
-        const com = await fetchConfig(app, forAddress('someone@example.com'));
-        const unicode = await fetchConfig(app, {
+        const com = await fetchConfig(ctx.app, forAddress('someone@example.com'));
+        const unicode = await fetchConfig(ctx.app, {
           query: `emailaddress=${encodeURIComponent('a@bücher.example')}`,
         });
         expect(unicode).toBe(com);
-        expect(await fetchConfig(app, forAddress('a@xn--bcher-kva.example'))).toBe(com);
-        expect(await fetchConfig(app, forAddress('a@XN--BCHER-KVA.example'))).toBe(com);
-        expect(await fetchConfig(app, forAddress('a@BÜCHER.example'))).toBe(com);
+        expect(await fetchConfig(ctx.app, forAddress('a@xn--bcher-kva.example'))).toBe(com);
+        expect(await fetchConfig(ctx.app, forAddress('a@XN--BCHER-KVA.example'))).toBe(com);
+        expect(await fetchConfig(ctx.app, forAddress('a@BÜCHER.example'))).toBe(com);
         // The name is shown as stored.
         expect(summarise(unicode).domains).toContain('bücher.example');
       });
 
       it('finds the IDN domain from an autoconfig.<punycode> Host', async () => {
-        const com = await fetchConfig(app, forAddress('someone@example.com'));
-        const xml = await fetchConfig(app, {
+        const com = await fetchConfig(ctx.app, forAddress('someone@example.com'));
+        const xml = await fetchConfig(ctx.app, {
           path: WELL_KNOWN,
           headers: { Host: 'autoconfig.xn--bcher-kva.example' },
         });
@@ -567,8 +551,8 @@ describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
       });
 
       it('the sample domains are gone: 204', async () => {
-        await expectStatus(app, forAddress('user@example.net'), 204);
-        await expectStatus(app, forAddress('user@serverless.tld'), 204);
+        await expectStatus(ctx.app, forAddress('user@example.net'), 204);
+        await expectStatus(ctx.app, forAddress('user@serverless.tld'), 204);
       });
     });
 
@@ -577,7 +561,7 @@ describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
 
       beforeAll(() =>
         resetToDocument(
-          app,
+          ctx.app,
           JSON.stringify({
             version: 2,
             provider,
@@ -591,7 +575,7 @@ describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
       );
 
       it('round-trips the provider name through the XML escaping', async () => {
-        const xml = await fetchConfig(app, forAddress('a@eggs.example'));
+        const xml = await fetchConfig(ctx.app, forAddress('a@eggs.example'));
         expect(xml).toContain('&amp;');
         expect(xml).toContain('&lt;Eggs');
         expect(xml).not.toContain('<Eggs>');

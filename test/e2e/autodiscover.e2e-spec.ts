@@ -5,13 +5,8 @@ import type { HttpAdapterName } from '../../src/config/app-config';
 import { checkMobilesyncError, checkThunderbirdAutodiscover } from '../clients/autodiscover-rules';
 import { checkOutlookResponseStructure } from '../clients/outlook-response-structure';
 import { SEED_EXAMPLE_JSON } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
-import {
-  ENGINE_DIALECTS,
-  createTestDatabase,
-  describeDialect,
-  type TestDatabase,
-} from '../support/test-databases';
+import { startTestApp, useAppOnDatabase, type TestApp } from '../support/test-app';
+import { ENGINE_DIALECTS, describeDialect } from '../support/test-databases';
 
 // Spelled out here rather than imported from the product code.
 const OUTLOOK_REQUEST_NS =
@@ -160,26 +155,15 @@ async function loadSeedExample(app: TestApp): Promise<void> {
 
 describe.each(ENGINE_DIALECTS)('POST /autodiscover/autodiscover.xml on %s', (dialect) => {
   describeDialect(dialect)('', () => {
-    let db: TestDatabase;
-    let app: TestApp;
-
-    beforeAll(async () => {
-      db = await createTestDatabase(dialect);
-      app = await startTestApp({ dbUri: db.dbUri });
-    });
-
-    afterAll(async () => {
-      await app?.close();
-      await db?.drop();
-    });
+    const ctx = useAppOnDatabase(dialect);
 
     describe('sample data (GET /initdb/)', () => {
       beforeAll(async () => {
-        await loadSampleData(app);
+        await loadSampleData(ctx.app);
       });
 
       it('answers user@example.com with SMTP, IMAP (prio, id order), then CalDAV and CardDAV', async () => {
-        const protocols = outlookProtocols(await post(app, outlookRequest('user@example.com')));
+        const protocols = outlookProtocols(await post(ctx.app, outlookRequest('user@example.com')));
         expect(protocols).toHaveLength(4);
         const [smtp, imap, caldav, carddav] = protocols;
         expect(smtp).toEqual({
@@ -217,13 +201,13 @@ describe.each(ENGINE_DIALECTS)('POST /autodiscover/autodiscover.xml on %s', (dia
       });
 
       it('answers example.org with its own servers (SMTP, POP3) and no DAV', async () => {
-        const protocols = outlookProtocols(await post(app, outlookRequest('x@example.org')));
+        const protocols = outlookProtocols(await post(ctx.app, outlookRequest('x@example.org')));
         expect(protocols.map((p) => p.Type)).toEqual(['SMTP', 'POP3']);
         expect(protocols[1]?.Server).toMatch(new RegExp(`^pop1\\.${HEX}\\.com$`));
       });
 
       it('answers a domain without servers with AccountType and Action only', async () => {
-        const response = await post(app, outlookRequest('someone@serverless.tld'));
+        const response = await post(ctx.app, outlookRequest('someone@serverless.tld'));
         expect(outlookProtocols(response)).toEqual([]);
         expect(response.text).toContain(
           '<Account><AccountType>email</AccountType><Action>settings</Action></Account>',
@@ -231,13 +215,13 @@ describe.each(ENGINE_DIALECTS)('POST /autodiscover/autodiscover.xml on %s', (dia
       });
 
       it('refuses a domain with a server of an invalid type (400)', async () => {
-        const response = await post(app, outlookRequest('someone@ham-n-eggs.tld'));
+        const response = await post(ctx.app, outlookRequest('someone@ham-n-eggs.tld'));
         expectTextError(response, 400);
         expect(response.text).not.toMatch(/INVALID|ham-n-eggs|SELECT/i);
       });
 
       it('answers an unknown domain with 204 and no body', async () => {
-        const response = await post(app, outlookRequest('someone@unknown.example'));
+        const response = await post(ctx.app, outlookRequest('someone@unknown.example'));
         expect(response.status).toBe(204);
         expect(response.text).toBe('');
       });
@@ -245,11 +229,11 @@ describe.each(ENGINE_DIALECTS)('POST /autodiscover/autodiscover.xml on %s', (dia
 
     describe('seed-example.json', () => {
       beforeAll(async () => {
-        await loadSeedExample(app);
+        await loadSeedExample(ctx.app);
       });
 
       it('interleaves mail servers by prio, then id', async () => {
-        const protocols = outlookProtocols(await post(app, outlookRequest('me@example.com')));
+        const protocols = outlookProtocols(await post(ctx.app, outlookRequest('me@example.com')));
         expect(protocols.map((p) => `${p.Type} ${p.Server} ${p.Port}`)).toEqual([
           'SMTP submission.example.com 587',
           'IMAP imap.example.com 993',
@@ -275,7 +259,7 @@ describe.each(ENGINE_DIALECTS)('POST /autodiscover/autodiscover.xml on %s', (dia
         ['an upper-case domain', 'User@EXAMPLE.COM'],
         ['+ addressing', 'first+tag@example.org'],
       ])('answers %s with the address as given in LoginName', async (_name, address) => {
-        const protocols = outlookProtocols(await post(app, outlookRequest(address)));
+        const protocols = outlookProtocols(await post(ctx.app, outlookRequest(address)));
         expect(protocols).toHaveLength(7);
         for (const protocol of protocols) {
           if (protocol.Type !== 'CardDAV') expect(protocol.LoginName).toBe(address);
@@ -283,7 +267,7 @@ describe.each(ENGINE_DIALECTS)('POST /autodiscover/autodiscover.xml on %s', (dia
       });
 
       it('answers 601 to a mobilesync request for a configured domain', async () => {
-        const response = await post(app, mobilesyncRequest('me@example.com'));
+        const response = await post(ctx.app, mobilesyncRequest('me@example.com'));
         expectMobilesyncError(response, 601);
         expect(response.text).toContain('<EMailAddress>me@example.com</EMailAddress>');
       });

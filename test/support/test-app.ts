@@ -3,6 +3,7 @@ import { createApp } from '../../src/bootstrap/create-app';
 import { AppLogger } from '../../src/common/app-logger';
 import type { AppConfig, HttpAdapterName } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
+import { createTestDatabase, type Dialect, type TestDatabase } from './test-databases';
 
 export interface TestAppOptions {
   readonly dbUri?: string;
@@ -60,5 +61,38 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     url: `http://127.0.0.1:${address.port}`,
     config,
     close: () => app.close(),
+  };
+}
+
+/**
+ * A fresh database of `dialect` with the application on it, for the enclosing
+ * `describe`: created in beforeAll, closed and dropped in afterAll. Read `.app` and
+ * `.db` inside tests and hooks.
+ */
+export function useAppOnDatabase(
+  dialect: Dialect,
+  options: Omit<TestAppOptions, 'dbUri'> = {},
+): { readonly app: TestApp; readonly db: TestDatabase } {
+  let db: TestDatabase | undefined;
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    app = await startTestApp({ ...options, dbUri: db.dbUri });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not set up yet (use it inside tests)`);
+    return value;
+  };
+  return {
+    get app() {
+      return started(app, 'the application');
+    },
+    get db() {
+      return started(db, 'the database');
+    },
   };
 }
