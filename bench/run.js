@@ -10,6 +10,7 @@ const { tmpdir, loadavg } = require('node:os');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { parseArgs } = require('node:util');
+const { UsageError, adapterOption, dbOption, integerOption, setOptions } = require('./options');
 const { cpuWindow, waitForQuiet } = require('./cpu');
 const { createBenchDatabase } = require('./databases');
 const { httpRequest, freePort } = require('./http-client');
@@ -52,8 +53,6 @@ const USAGE = `usage: npm run bench -- [options]
   --cpu-prof                        profile the server (V8 --cpu-prof) and print its top frames
   --append-results                  append the report to bench/RESULTS.md`;
 
-class UsageError extends Error {}
-
 /**
  * @param {string[]} argv
  */
@@ -81,19 +80,9 @@ function parseOptions(argv) {
     strict: true,
     allowPositionals: false,
   });
-  const int = (/** @type {string} */ name, /** @type {string | undefined} */ text, min = 1) => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text ?? '') || n < min)
-      throw new UsageError(`--${name}: expected an integer ≥ ${min}`);
-    return n;
-  };
-  const db = values.db ?? 'sqlite';
-  if (!['sqlite', 'postgres', 'mysql'].includes(db))
-    throw new UsageError('--db: sqlite, postgres or mysql');
-  const adapter = values.adapter ?? 'fastify';
-  if (!['fastify', 'express'].includes(adapter))
-    throw new UsageError('--adapter: fastify or express');
-  const domains = values.domains === undefined ? null : int('domains', values.domains);
+  const db = dbOption(values.db, 'sqlite');
+  const adapter = adapterOption(values.adapter);
+  const domains = values.domains === undefined ? null : integerOption('domains', values.domains);
   const requested = (values.scenario ?? [])
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
@@ -105,25 +94,22 @@ function parseOptions(argv) {
     throw new UsageError('--seed-method series needs --db postgres');
   const tool = values.tool ?? (findWrk() ? 'wrk' : 'autocannon');
   if (!['wrk', 'autocannon'].includes(tool)) throw new UsageError('--tool: wrk or autocannon');
-  const extraConfig = (values.set ?? []).map((pair) => {
-    if (!/^[a-z_]+=.*$/.test(pair)) throw new UsageError(`--set ${pair}: expected key=value`);
-    return pair;
-  });
+  const extraConfig = setOptions(values.set);
   return {
     help: values.help ?? false,
     requested,
-    db: /** @type {import('./databases').BenchDialect} */ (db),
+    db,
     adapter,
     domains,
-    perProvider: int('domains-per-provider', values['domains-per-provider']),
+    perProvider: integerOption('domains-per-provider', values['domains-per-provider']),
     seedMethod: /** @type {'batch' | 'series'} */ (seedMethod),
-    batchSize: int('batch-size', values['batch-size']),
-    durationS: int('duration', values.duration),
-    warmupS: int('warmup', values.warmup, 0),
-    connections: int('connections', values.connections),
+    batchSize: integerOption('batch-size', values['batch-size']),
+    durationS: integerOption('duration', values.duration),
+    warmupS: integerOption('warmup', values.warmup, 0),
+    connections: integerOption('connections', values.connections),
     tool,
     extraConfig,
-    waitQuietS: int('wait-quiet', values['wait-quiet'], 0),
+    waitQuietS: integerOption('wait-quiet', values['wait-quiet'], 0),
     cpuProf: values['cpu-prof'] ?? false,
     appendResults: values['append-results'] ?? false,
   };

@@ -13,6 +13,7 @@ const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { setInterval, clearInterval } = require('node:timers');
 const { parseArgs } = require('node:util');
+const { UsageError, adapterOption, dbOption, integerOption, setOptions } = require('./options');
 const { startAutomx2, seedExample, ENTRY } = require('./automx2-server');
 const { cpuWindow, waitForQuiet } = require('./cpu');
 const { createBenchDatabase } = require('./databases');
@@ -45,8 +46,6 @@ const USAGE = `usage: npm run bench -- soak [options]     (or: --scenario soak)
   --append-results          append the report to bench/RESULTS.md
 Exit code 1 when a criterion fails. Results: bench/results/<date>-soak.json (and the
 server's output in <date>-soak-server.log when it wrote anything).`;
-
-class UsageError extends Error {}
 
 /**
  * @typedef {object} SoakOptions
@@ -93,41 +92,28 @@ function parseSoakOptions(argv) {
     .map((s) => s.trim())
     .filter(Boolean);
   if (names.some((n) => n !== SOAK)) throw new UsageError('the soak runs alone: no other scenario');
-  const int = (/** @type {string} */ name, /** @type {string | undefined} */ text, min = 1) => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text ?? '') || n < min)
-      throw new UsageError(`--${name}: expected an integer ≥ ${min}`);
-    return n;
-  };
-  const db = values.db ?? 'postgres';
-  if (!['sqlite', 'postgres', 'mysql'].includes(db))
-    throw new UsageError('--db: postgres, sqlite or mysql');
-  const adapter = values.adapter ?? 'fastify';
-  if (!['fastify', 'express'].includes(adapter))
-    throw new UsageError('--adapter: fastify or express');
-  const durationS = int('duration', values.duration, 10);
-  const extraConfig = (values.set ?? []).map((pair) => {
-    if (!/^[a-z_]+=.*$/.test(pair)) throw new UsageError(`--set ${pair}: expected key=value`);
-    return pair;
-  });
+  const db = dbOption(values.db, 'postgres');
+  const adapter = adapterOption(values.adapter);
+  const durationS = integerOption('duration', values.duration, 10);
+  const extraConfig = setOptions(values.set);
   const rssWarmupS =
     values['rss-warmup'] === undefined
       ? Math.max(10, Math.round(durationS / 10))
-      : int('rss-warmup', values['rss-warmup']);
+      : integerOption('rss-warmup', values['rss-warmup']);
   if (rssWarmupS * 2 >= durationS)
     throw new UsageError('--rss-warmup: must be less than half the duration');
   return {
     help: values.help ?? false,
-    db: /** @type {import('./databases').BenchDialect} */ (db),
+    db,
     adapter,
     durationS,
-    connections: int('connections', values.connections),
-    timeoutS: int('timeout', values.timeout),
+    connections: integerOption('connections', values.connections),
+    timeoutS: integerOption('timeout', values.timeout),
     rssWarmupS,
-    rssIntervalS: int('rss-interval', values['rss-interval']),
-    metricsIntervalS: int('metrics-interval', values['metrics-interval']),
+    rssIntervalS: integerOption('rss-interval', values['rss-interval']),
+    metricsIntervalS: integerOption('metrics-interval', values['metrics-interval']),
     extraConfig,
-    waitQuietS: int('wait-quiet', values['wait-quiet'], 0),
+    waitQuietS: integerOption('wait-quiet', values['wait-quiet'], 0),
     appendResults: values['append-results'] ?? false,
   };
 }
