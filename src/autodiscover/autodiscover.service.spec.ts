@@ -1,14 +1,7 @@
-import type { ConfigService } from '@nestjs/config';
+import { fakeMailbox } from '../../test/support/fake-mailbox';
 import { DomainError } from '../common/domain-error';
-import type { AppConfig, DirectoryConfig } from '../config/app-config';
-import { AppConfigService } from '../config/app-config.service';
-import { DomainSettingsRepository } from '../database/domain-settings.repository';
-import { DirectoryPort } from '../directory/directory.port';
 import type { DomainSettings, LdapServer } from '../mail-settings/domain-settings';
 import type { DirectoryEntry } from '../mail-settings/mailbox';
-import { DataChanges } from '../database/data-changes';
-import { DomainSettingsCache } from '../mail-settings/domain-settings.cache';
-import { MailboxResolver } from '../mail-settings/mailbox-resolver.service';
 import {
   MOBILESYNC_REQUEST_NS,
   MOBILESYNC_RESPONSE_NS,
@@ -16,31 +9,6 @@ import {
 } from './autodiscover-namespaces';
 import { AutodiscoverRenderer } from './autodiscover.renderer';
 import { AutodiscoverService } from './autodiscover.service';
-
-/** In-memory domains, keyed by lower-case name; counts lookups. */
-class FakeDomainSettingsRepository extends DomainSettingsRepository {
-  lookups = 0;
-
-  constructor(private readonly domains: Readonly<Record<string, DomainSettings>>) {
-    super(undefined as never);
-  }
-
-  override findDomainWithServers(names: readonly string[]): Promise<DomainSettings | null> {
-    this.lookups++;
-    const found = names.map((name) => this.domains[name]).find(Boolean);
-    return Promise.resolve(found ?? null);
-  }
-}
-
-class FakeDirectory extends DirectoryPort {
-  constructor(private readonly entry: DirectoryEntry | null) {
-    super();
-  }
-
-  lookup(): Promise<DirectoryEntry | null> {
-    return Promise.resolve(this.entry);
-  }
-}
 
 const LDAP: LdapServer = {
   id: 1,
@@ -103,23 +71,16 @@ function mobilesyncBody(address: string | null): Buffer {
   );
 }
 
-function appConfig(): AppConfigService {
-  const values = {
-    directory: { noMatch: '204' } as DirectoryConfig,
-    settingsCache: { ttlMs: 0, maxEntries: 1, maxBytes: 1024 },
-  } as AppConfig;
-  return new AppConfigService({ get: () => values } as unknown as ConfigService);
-}
-
-function setUp(directory: DirectoryEntry | null = null) {
-  const repository = new FakeDomainSettingsRepository({
-    'example.com': settings('example.com'),
-    'ldap.example': settings('ldap.example', LDAP),
+function setUp(directory: DirectoryEntry | null = null, cacheTtlMs = 0) {
+  const { repository, resolver, cache } = fakeMailbox({
+    domains: {
+      'example.com': settings('example.com'),
+      'ldap.example': settings('ldap.example', LDAP),
+    },
+    directory,
+    cacheTtlMs,
   });
-  const config = appConfig();
-  const cache = new DomainSettingsCache(config, new DataChanges());
-  const resolver = new MailboxResolver(repository, new FakeDirectory(directory), config, cache);
-  const service = new AutodiscoverService(resolver, new AutodiscoverRenderer());
+  const service = new AutodiscoverService(resolver, new AutodiscoverRenderer(), cache);
   return { repository, service };
 }
 
@@ -162,11 +123,41 @@ describe(AutodiscoverService.name, () => {
       expect(xml).toContain('<LoginName>Jo+Doe</LoginName>');
     });
 
+    it('gives each address its own answer from the per-domain template (cache on)', async () => {
+      const { service, repository } = setUp(null, 60_000);
+      const renderer = new AutodiscoverRenderer();
+      const expected = settings('example.com');
+      for (const address of [
+        'a@example.com',
+        'Bee.Sea@EXAMPLE.com',
+        'a@example.com',
+        'x&y<z>@example.com',
+        'ü@example.com',
+      ]) {
+        const xml = await service.document(
+          post(
+            outlookBody(address.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')),
+          ),
+        );
+        const [localPart = '', domain = ''] = address.split('@');
+        expect(xml).toBe(renderer.renderOutlook(expected, { address, localPart, domain }));
+      }
+      expect(repository.lookups).toBe(1);
+    });
+
     it('adds the directory cn and uid', async () => {
       const { service } = setUp({ uid: 'jdoe', cn: 'Jo Doe' });
       const xml = await service.document(post(outlookBody('jo@ldap.example')));
       expect(xml).toContain('<User><DisplayName>Jo Doe</DisplayName></User>');
       expect(xml).toContain('<LoginName>jdoe</LoginName>');
+    });
+
+    it('adds the directory cn and uid with the cache on', async () => {
+      const { service } = setUp({ uid: 'jdoe', cn: 'Jo Doe' }, 60_000);
+      for (const address of ['jo@ldap.example', 'jo@ldap.example']) {
+        const xml = await service.document(post(outlookBody(address)));
+        expect(xml).toContain('<LoginName>jdoe</LoginName>');
+      }
     });
 
     it('passes "no directory entry" on', async () => {

@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
+import { TemplateCache } from '../common/document-template';
 import { missingArgument, parseEmailAddress } from '../mail-settings/address-parser';
 import type { EmailAddress } from '../mail-settings/mailbox';
 import { MailboxResolver } from '../mail-settings/mailbox-resolver.service';
+import { addressFromSlots, addressSlots } from '../mail-settings/address-slots';
+import type { DomainSettings } from '../mail-settings/domain-settings';
+import { DomainSettingsCache } from '../mail-settings/domain-settings.cache';
 import { readAutodiscoverRequest } from './autodiscover-request.reader';
 import { AutodiscoverRenderer } from './autodiscover.renderer';
 
@@ -25,10 +29,20 @@ const XML_MEDIA_TYPES: ReadonlySet<string> = new Set(['application/xml', 'text/x
  */
 @Injectable()
 export class AutodiscoverService {
+  /**
+   * The Outlook answer differs between the addresses of a domain only in the address
+   * text, so with the settings cache on it is filled into a template rendered once per
+   * settings object (document-template.ts); directory data is rendered each time.
+   */
+  private readonly templates: TemplateCache<DomainSettings> | null;
+
   constructor(
     private readonly resolver: MailboxResolver,
     private readonly renderer: AutodiscoverRenderer,
-  ) {}
+    cache: DomainSettingsCache,
+  ) {
+    this.templates = cache.enabled ? new TemplateCache() : null;
+  }
 
   async document(post: AutodiscoverPost): Promise<string> {
     if (!XML_MEDIA_TYPES.has(post.mediaType)) {
@@ -38,8 +52,15 @@ export class AutodiscoverService {
     if (request.schema === 'mobilesync') return this.mobilesync(request.emailAddress);
     if (request.emailAddress === null) throw missingArgument('EMailAddress');
     const address = parseEmailAddress(request.emailAddress);
-    const mailbox = await this.resolver.resolve(address);
-    return this.renderer.renderOutlook(mailbox.settings, address, mailbox.directory);
+    const { settings, directory } = await this.resolver.resolve(address);
+    if (directory !== undefined || this.templates === null) {
+      return this.renderer.renderOutlook(settings, address, directory);
+    }
+    return this.templates.render(
+      settings,
+      (value) => this.renderer.renderOutlook(settings, addressFromSlots(value)),
+      addressSlots(address),
+    );
   }
 
   private mobilesync(rawAddress: string | null): string {

@@ -135,9 +135,10 @@ async function createExpressApp(
 }
 
 /**
- * Nest's Express adapter creates its server without options, and Node takes the
- * timeout check interval only at creation (its default, 30 s, would let a half-sent
- * request hold a connection for 40 s): this one creates it with the limits.
+ * Nest's Express adapter with two changes. It creates its server without options, and
+ * Node takes the timeout check interval only at creation (its default, 30 s, would let
+ * a half-sent request hold a connection for 40 s): this one creates it with the
+ * limits. And it sends Buffers as bytes.
  */
 class LimitedExpressAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {
@@ -149,6 +150,22 @@ class LimitedExpressAdapter extends ExpressAdapter {
       createServer<typeof IncomingMessage>(HTTP_SERVER_OPTIONS, this.getInstance()),
     );
   }
+
+  /**
+   * A Buffer returned by a controller goes out as its bytes, as on Fastify (Nest's
+   * Express adapter would send it as JSON).
+   */
+  override reply(response: ExpressSendable, body: unknown, statusCode?: number): unknown {
+    if (!Buffer.isBuffer(body)) return super.reply(response, body, statusCode);
+    if (statusCode) response.status(statusCode);
+    return response.send(body);
+  }
+}
+
+/** What LimitedExpressAdapter.reply needs of Express's response. */
+interface ExpressSendable {
+  status(code: number): unknown;
+  send(body: Buffer): unknown;
 }
 
 /** What keepContentTypeAsSet needs of Express's response. */

@@ -7,6 +7,6 @@ import { MailboxResolver } from './mailbox-resolver.service';
 @Module({
   imports: [DirectoryModule],
   providers: [MailboxResolver, DomainSettingsCache],
-  exports: [MailboxResolver],
+  exports: [MailboxResolver, DomainSettingsCache],
 })
 export class MailSettingsModule {}

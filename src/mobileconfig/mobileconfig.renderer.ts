@@ -35,6 +35,8 @@ export interface MobileconfigInput {
   readonly directory?: DirectoryEntry;
   /** 32 lowercase hex digits per call; injectable for tests. */
   readonly uuid?: () => string;
+  /** The top-level PayloadIdentifier; default {@link profileIdentifier} of the address. */
+  readonly payloadIdentifier?: string;
 }
 
 /** A value as this module writes it; numbers are integers; `undefined` omits the key. */
@@ -106,7 +108,7 @@ export function buildPlistXml(value: PlistValue): string {
   return build(toLibraryValue(value), { pretty: false });
 }
 
-function defaultUuid(): string {
+export function defaultUuid(): string {
   return randomUUID().replace(/-/g, '');
 }
 
@@ -125,7 +127,7 @@ function profileDict(input: MobileconfigInput): PlistDict {
   return {
     PayloadContent: [mail, ...dav],
     PayloadDisplayName: `${address.domain} accounts`,
-    PayloadIdentifier: profileIdentifier(address),
+    PayloadIdentifier: input.payloadIdentifier ?? profileIdentifier(address),
     PayloadRemovalDisallowed: false,
     PayloadType: 'Configuration',
     PayloadUUID: profileUuid,
