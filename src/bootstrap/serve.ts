@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { AppLogger } from '../common/app-logger';
 import { redactDbUri } from '../config/db-uri';
 import { ConfigProblems, loadConfig, type CommandLineOverrides } from '../config/load-config';
+import { boundHeapGrowth } from './heap-growth';
 import { notifySystemdReady } from './systemd-notify';
 
 export const EXIT_CONFIG_ERROR = 2;
@@ -20,6 +21,7 @@ export async function serve(overrides: CommandLineOverrides): Promise<INestAppli
     return null;
   }
   const { config, warnings } = loaded;
+  boundHeapGrowth();
   const logger = new AppLogger(config.loglevel, config.logFormat);
   Logger.overrideLogger(logger);
   const log = new Logger('Main');
