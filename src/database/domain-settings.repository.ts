@@ -9,6 +9,7 @@ import type {
 import { DatabaseConnection } from './database-connection.service';
 import { classifyDatabaseError } from './database-errors';
 import { toBoolean, toInteger, toNullableString, toText, type Row } from './row-values';
+import { statementRunner, type StatementRunner } from './prepared-statements';
 import { settingsSql, type SettingsSql } from './settings-sql';
 
 /**
@@ -19,6 +20,7 @@ import { settingsSql, type SettingsSql } from './settings-sql';
 @Injectable()
 export class DomainSettingsRepository {
   private sql: SettingsSql | null = null;
+  private run: StatementRunner | null = null;
 
   constructor(private readonly connection: DatabaseConnection) {}
 
@@ -52,16 +54,17 @@ export class DomainSettingsRepository {
     names: readonly string[],
   ): Promise<DomainSettings | null> {
     const sql = this.sqlFor(dataSource);
+    const rows = (this.run ??= statementRunner(dataSource));
     const candidates = names.slice(0, sql.domainByNames.length);
     const statement = sql.domainByNames[candidates.length - 1] ?? '';
-    const [domain] = await rows(dataSource, statement, candidates);
+    const [domain] = await rows(statement, candidates);
     if (!domain) return null;
     const domainId = toInteger(domain.d_id);
     const providerId = toInteger(domain.p_id);
     const [providerDomains, servers, davServers] = await Promise.all([
-      rows(dataSource, sql.providerDomains, [providerId]),
-      rows(dataSource, sql.mailServers, [domainId]),
-      rows(dataSource, sql.davServers, [domainId]),
+      rows(sql.providerDomains, [providerId]),
+      rows(sql.mailServers, [domainId]),
+      rows(sql.davServers, [domainId]),
     ]);
     return {
       domainId,
@@ -77,14 +80,6 @@ export class DomainSettingsRepository {
       ldapServer: domain.l_id == null ? null : toLdapServer(domain),
     };
   }
-}
-
-async function rows(
-  dataSource: DataSource,
-  statement: string,
-  parameters: readonly unknown[],
-): Promise<Row[]> {
-  return dataSource.query<Row[]>(statement, [...parameters]);
 }
 
 function toMailServer(row: Row): MailServer {
