@@ -36,7 +36,8 @@ export function redactSecrets(text: string): string {
 
 /**
  * One line per message on stderr, human-readable (`text`) or JSON lines (`json`),
- * filtered by `loglevel`.
+ * filtered by `loglevel`. A cluster worker's lines carry its id (`[worker 2]`, or
+ * `"worker": 2`), so lines of different workers can be told apart.
  */
 export class AppLogger implements LoggerService {
   private readonly enabled: Set<NestLogLevel>;
@@ -45,6 +46,7 @@ export class AppLogger implements LoggerService {
     level: LogLevel,
     private readonly format: LogFormat,
     private readonly write: (line: string) => void = (line) => process.stderr.write(line),
+    private readonly worker: number | null = null,
   ) {
     this.enabled = new Set(nestLevelsFor(level));
   }
@@ -85,10 +87,12 @@ export class AppLogger implements LoggerService {
     );
     const time = new Date().toISOString();
     const name = LEVEL_NAMES[level];
+    const worker = this.worker ?? undefined;
     if (this.format === 'json') {
-      this.write(`${JSON.stringify({ time, level: name, context, message: text })}\n`);
+      this.write(`${JSON.stringify({ time, level: name, worker, context, message: text })}\n`);
     } else {
-      this.write(`${time} ${name} ${context ? `[${context}] ` : ''}${text}\n`);
+      const prefix = `${worker === undefined ? '' : `[worker ${worker}] `}${context ? `[${context}] ` : ''}`;
+      this.write(`${time} ${name} ${prefix}${text}\n`);
     }
   }
 }

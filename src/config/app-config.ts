@@ -88,4 +88,9 @@ export interface AppConfig {
   readonly rateLimit: RateLimitConfig;
   /** mobileconfig_sign_*: null = profiles are sent unsigned. */
   readonly mobileconfigSigning: MobileconfigSigningConfig | null;
+  /**
+   * Processes serving HTTP (`workers`): 1 = this process serves; more = this process
+   * is a node:cluster primary that forks that many workers sharing the listen socket.
+   */
+  readonly workers: number;
 }

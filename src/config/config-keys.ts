@@ -11,6 +11,9 @@ import {
 } from './app-config';
 import { DbUriError, parseDbUri } from './db-uri';
 
+/** Upper bound of `workers` (processes serving HTTP with node:cluster). */
+export const MAX_WORKERS = 64;
+
 /** Thrown by a key parser; the message says what is allowed. */
 export class ConfigValueError extends Error {}
 
@@ -109,6 +112,7 @@ export interface ConfigValues {
   mobileconfig_sign_cert?: string;
   mobileconfig_sign_key?: string;
   mobileconfig_sign_chain?: string;
+  workers?: number;
 }
 
 type KeyParsers = { [K in keyof ConfigValues]-?: (value: string) => ConfigValues[K] };
@@ -152,6 +156,7 @@ export const CONFIG_KEYS: KeyParsers = {
   mobileconfig_sign_cert: parseFileName,
   mobileconfig_sign_key: parseFileName,
   mobileconfig_sign_chain: parseFileName,
+  workers: (v) => parseInteger(v, 1, MAX_WORKERS),
 };
 
 export function isConfigKey(key: string): key is keyof ConfigValues {

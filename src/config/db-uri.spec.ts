@@ -1,4 +1,10 @@
-import { DbUriError, parseDbUri, redactDbUri, type DatabaseTarget } from './db-uri';
+import {
+  DbUriError,
+  isInMemorySqlite,
+  parseDbUri,
+  redactDbUri,
+  type DatabaseTarget,
+} from './db-uri';
 
 const server = (
   type: 'postgres' | 'mysql',
@@ -246,5 +252,24 @@ describe('redactDbUri', () => {
       expect(redacted).not.toMatch(/cret|ss@w|rd@/);
       expect(redacted).toContain('***');
     }
+  });
+});
+
+describe('isInMemorySqlite', () => {
+  it.each(['sqlite://', 'sqlite:///', 'sqlite:///:memory:', 'sqlite+pysqlite:///:memory:?x=1'])(
+    '%s is private to one process',
+    (uri) => {
+      expect(isInMemorySqlite(parseDbUri(uri))).toBe(true);
+    },
+  );
+
+  it.each([
+    'sqlite:////var/lib/automx2/db.sqlite',
+    'sqlite:///relative.db',
+    'sqlite:///memory.db',
+    'postgresql://u@h/db',
+    'mysql://u@h/memory',
+  ])('%s can be shared', (uri) => {
+    expect(isInMemorySqlite(parseDbUri(uri))).toBe(false);
   });
 });

@@ -48,6 +48,14 @@ function parseSqlite(rest: string): DatabaseTarget {
   return { type: 'sqlite', database: decodeURIComponent(withoutQuery.slice(1)) };
 }
 
+/**
+ * Whether the target is an in-memory SQLite database: private to the process that
+ * opens it, so processes cannot share it (`workers` > 1 refuses one).
+ */
+export function isInMemorySqlite(target: DatabaseTarget): boolean {
+  return target.type === 'sqlite' && target.database === ':memory:';
+}
+
 function parseServer(type: 'postgres' | 'mysql', scheme: string, rest: string): DatabaseTarget {
   // SQLAlchemy takes an empty host (`user:pw@/db?host=/run/postgresql`, a Unix socket);
   // WHATWG URLs refuse one after credentials, so parse with a stand-in host.

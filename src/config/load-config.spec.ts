@@ -118,6 +118,7 @@ describe(loadConfig.name, () => {
         autodiscoverUrl: null,
         permitCleartextPasswords: false,
         sampleLdapServer: null,
+        workers: 1,
         directory: {
           caFile: null,
           tlsVerify: true,
@@ -196,6 +197,7 @@ describe(loadConfig.name, () => {
       rate_limit: ['30', ({ config }) => config.rateLimit.limit, 30],
       rate_limit_window: ['90', ({ config }) => config.rateLimit.windowMs, 90_000],
       rate_limit_loopback: ['yes', ({ config }) => config.rateLimit.loopback, true],
+      workers: ['4', ({ config }) => config.workers, 4],
     };
 
     it('has an example for every key it reads', () => {
@@ -215,16 +217,18 @@ describe(loadConfig.name, () => {
     it.each(Object.keys(EXAMPLES))('parses %s on its own', (key) => {
       const example = EXAMPLES[key as keyof typeof EXAMPLES];
       const [raw, read, expected] = example;
-      // Signing needs the certificate and the key together.
+      // Signing needs the certificate and the key together; workers a shared database.
       const partner =
-        key === 'mobileconfig_sign_cert'
-          ? ['mobileconfig_sign_key = /k.pem']
-          : key.startsWith('mobileconfig_sign_')
-            ? [
-                'mobileconfig_sign_cert = /c.pem',
-                ...(key === 'mobileconfig_sign_chain' ? ['mobileconfig_sign_key = /k.pem'] : []),
-              ]
-            : [];
+        key === 'workers'
+          ? ['db_uri = sqlite:////var/lib/automx2/db.sqlite']
+          : key === 'mobileconfig_sign_cert'
+            ? ['mobileconfig_sign_key = /k.pem']
+            : key.startsWith('mobileconfig_sign_')
+              ? [
+                  'mobileconfig_sign_cert = /c.pem',
+                  ...(key === 'mobileconfig_sign_chain' ? ['mobileconfig_sign_key = /k.pem'] : []),
+                ]
+              : [];
       expect(read(fromIni(section(`${key} = ${raw}`, ...partner)))).toEqual(expected);
     });
 
@@ -446,6 +450,74 @@ describe(loadConfig.name, () => {
         expect(error).toBeInstanceOf(ConfigProblems);
         expect((error as ConfigProblems).message.split('\n')).toHaveLength(2);
       }
+    });
+  });
+
+  describe('workers', () => {
+    const FILE_DB = 'db_uri = sqlite:////var/lib/automx2/db.sqlite';
+
+    it.each(['1', '2', '64', ' 8 '])('accepts workers = %j with a shared database', (raw) => {
+      expect(fromIni(section(`workers = ${raw}`, FILE_DB)).config.workers).toBe(Number(raw));
+    });
+
+    it.each(['0', '65', '-1', '1.5', 'auto', '2x', ''])('refuses workers = %j', (raw) => {
+      const problems = problemsOf({
+        files: { [ETC_FILE]: section(`workers = ${raw}`, FILE_DB) },
+      });
+      expect(problems).toEqual([
+        `${ETC_FILE}: workers = ${JSON.stringify(raw)}: expected an integer from 1 to 64`,
+      ]);
+    });
+
+    it.each([
+      ['without db_uri (the default)', [] as string[], {}],
+      ['with db_uri = sqlite:///:memory:', ['db_uri = sqlite:///:memory:'], {}],
+      ['with db_uri = sqlite://', ['db_uri = sqlite://'], {}],
+      [
+        'with AUTOMX2_DB_URI in memory over a file db_uri',
+        [FILE_DB],
+        { AUTOMX2_DB_URI: 'sqlite://' },
+      ],
+    ] as const)(
+      'refuses workers > 1 with an in-memory SQLite database %s',
+      (_label, lines, env) => {
+        const problems = problemsOf({
+          files: { [ETC_FILE]: section('workers = 2', ...lines) },
+          env: { ...env },
+        });
+        expect(problems).toEqual([
+          `${ETC_FILE}: workers = "2": each worker would have its own, empty in-memory SQLite ` +
+            'database; set db_uri (or AUTOMX2_DB_URI) to a SQLite file or a database server, ' +
+            'or use workers = 1',
+        ]);
+      },
+    );
+
+    it.each([
+      ['a SQLite file', [FILE_DB], {}],
+      ['a relative SQLite file', ['db_uri = sqlite:///automx2.db'], {}],
+      ['PostgreSQL', ['db_uri = postgresql://automx2@db/automx2'], {}],
+      ['MariaDB from AUTOMX2_DB_URI', [], { AUTOMX2_DB_URI: 'mariadb://root@db/automx2' }],
+    ] as const)('accepts workers > 1 with %s', (_label, lines, env) => {
+      const { config } = load({
+        files: { [ETC_FILE]: section('workers = 3', ...lines) },
+        env: { ...env },
+      });
+      expect(config.workers).toBe(3);
+    });
+
+    it('keeps an in-memory database with workers = 1', () => {
+      const { config } = fromIni(section('workers = 1', 'db_uri = sqlite:///:memory:'));
+      expect(config.workers).toBe(1);
+      expect(config.database).toEqual({ type: 'sqlite', database: ':memory:' });
+    });
+
+    it('reports only the db_uri problem when db_uri itself is refused', () => {
+      const problems = problemsOf({
+        files: { [ETC_FILE]: section('workers = 2', 'db_uri = nonsense') },
+      });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^\/etc\/automx2\.conf: db_uri = "nonsense": /);
     });
   });
 

@@ -8,7 +8,7 @@ import {
   type ConfigValues,
 } from './config-keys';
 import { defaultLocatorEnv, locateConfigFile, type LocatorEnv } from './config-locator';
-import { parseDbUri, redactDbUri } from './db-uri';
+import { isInMemorySqlite, parseDbUri, redactDbUri } from './db-uri';
 import { readIniSection } from './ini-section';
 
 export const DEFAULT_DB_URI = 'sqlite:///:memory:';
@@ -45,6 +45,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const file = locateConfigFile(locator);
   const problems: string[] = [];
   const warnings: string[] = [];
+  /** Keys whose value was refused (a problem line already names them). */
+  const refused = new Set<keyof ConfigValues>();
   let values: ConfigValues = {};
   if (file !== null) {
     let text: string;
@@ -53,18 +55,20 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     } catch (error) {
       throw new ConfigProblems([`${file}: cannot read: ${(error as Error).message}`]);
     }
-    values = parseSection(text, file, problems, warnings);
+    values = parseSection(text, file, problems, warnings, refused);
   }
   const env = locator.env;
   if (env.AUTOMX2_DB_URI) {
     try {
       values.db_uri = CONFIG_KEYS.db_uri(env.AUTOMX2_DB_URI);
     } catch (error) {
+      refused.add('db_uri');
       problems.push(
         `environment: AUTOMX2_DB_URI = ${JSON.stringify(redactDbUri(env.AUTOMX2_DB_URI))}: ${(error as Error).message}`,
       );
     }
   }
+  checkWorkersDatabase(values, refused, file, problems);
   const sampleLdapServer = readSampleLdap(env, problems);
   const mobileconfigSigning = readMobileconfigSigning(values, file, problems);
   if (problems.length > 0) throw new ConfigProblems(problems);
@@ -104,6 +108,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       windowMs: values.rate_limit_window ?? 60_000,
       loopback: values.rate_limit_loopback ?? false,
     },
+    workers: values.workers ?? 1,
   };
   return { config, warnings };
 }
@@ -113,6 +118,7 @@ function parseSection(
   file: string,
   problems: string[],
   warnings: string[],
+  refused: Set<keyof ConfigValues>,
 ): ConfigValues {
   const section = readIniSection(text, 'automx2');
   const values: ConfigValues = {};
@@ -131,6 +137,7 @@ function parseSection(
       assignValue(values, key, value);
     } catch (error) {
       if (!(error instanceof ConfigValueError)) throw error;
+      refused.add(key);
       const shown = JSON.stringify(key === 'db_uri' ? redactDbUri(value) : value);
       problems.push(`${file}: ${key} = ${shown}: ${error.message}`);
     }
@@ -141,6 +148,26 @@ function parseSection(
 function assignValue<K extends keyof ConfigValues>(values: ConfigValues, key: K, value: string) {
   const parser = CONFIG_KEYS[key] as (v: string) => ConfigValues[K];
   values[key] = parser(value);
+}
+
+/**
+ * Workers are separate processes: each would open its own, empty in-memory SQLite
+ * database. (Skipped when db_uri itself was refused: that line says enough.)
+ */
+function checkWorkersDatabase(
+  values: ConfigValues,
+  refused: ReadonlySet<keyof ConfigValues>,
+  file: string | null,
+  problems: string[],
+): void {
+  const workers = values.workers ?? 1;
+  if (workers === 1 || refused.has('db_uri')) return;
+  if (!isInMemorySqlite(parseDbUri(values.db_uri ?? DEFAULT_DB_URI))) return;
+  problems.push(
+    `${file ?? 'configuration'}: workers = "${workers}": each worker would have its own, ` +
+      'empty in-memory SQLite database; set db_uri (or AUTOMX2_DB_URI) to a SQLite file ' +
+      'or a database server, or use workers = 1',
+  );
 }
 
 /** Certificate and key go together; the chain needs both. The files are read later. */

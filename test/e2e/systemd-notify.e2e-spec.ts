@@ -1,33 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST_MAIN, ensureBuilt } from '../support/dist';
-
-/** A Unix datagram listener (python3) that prints what systemd would receive. */
-function listen(socketPath: string): Promise<{ child: ChildProcess; messages: string[] }> {
-  const script = [
-    'import socket, sys',
-    's = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)',
-    `s.bind(${JSON.stringify(socketPath)})`,
-    'print("listening", flush=True)',
-    'while True:',
-    '    data = s.recv(4096)',
-    '    print(data.decode().replace("\\n", " "), flush=True)',
-  ].join('\n');
-  const child = spawn('python3', ['-c', script]);
-  const messages: string[] = [];
-  return new Promise((resolve, reject) => {
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      for (const line of chunk.split('\n').filter(Boolean)) {
-        if (line === 'listening') resolve({ child, messages });
-        else messages.push(line);
-      }
-    });
-    child.on('error', reject);
-  });
-}
+import { listenForNotify } from '../support/notify-socket';
 
 describe('systemd readiness (NOTIFY_SOCKET)', () => {
   let dir: string;
@@ -41,7 +17,7 @@ describe('systemd readiness (NOTIFY_SOCKET)', () => {
 
   it('sends READY=1 once the server listens', async () => {
     const socketPath = join(dir, 'notify.sock');
-    const listener = await listen(socketPath);
+    const listener = await listenForNotify(socketPath);
     const server = spawn(process.execPath, [DIST_MAIN, '--host', '127.0.0.1', '--port', '0'], {
       env: { ...process.env, NOTIFY_SOCKET: socketPath, AUTOMX2_CONF: join(dir, 'none.conf') },
     });
