@@ -6,49 +6,25 @@
  * does, so POST costs the same on both sides of the ratio.
  *
  * Usage (a child process of bench/run.js): node bench/bare-server.js <routes.json> <port>
- * The routes file is a JSON array of BareRoute; it prints "listening <port>" when ready.
+ * The routes file is a JSON array of BareRoute (bench/replay-routes.js); it prints
+ * "listening <port>" when ready.
  */
 const http = require('node:http');
 const { readFileSync } = require('node:fs');
+const { answerLookup } = require('./replay-routes');
 
-/**
- * @typedef {object} BareRoute
- * @property {string} method
- * @property {string} path       the request target (path and query) to match
- * @property {boolean} [prefix]  match any target that starts with `path`
- * @property {number} status
- * @property {Record<string, string>} headers  response headers (without Content-Length)
- * @property {string} bodyBase64
- */
+/** @typedef {import('./replay-routes').BareRoute} BareRoute */
 
 /**
  * @param {readonly BareRoute[]} routes
  * @returns {http.Server}
  */
 function createBareServer(routes) {
-  /** @type {Map<string, { status: number, headers: Record<string, string | number>, body: Buffer }>} */
-  const exact = new Map();
-  /** @type {{ method: string, path: string, answer: { status: number, headers: Record<string, string | number>, body: Buffer } }[]} */
-  const prefixes = [];
-  for (const route of routes) {
-    const body = Buffer.from(route.bodyBase64, 'base64');
-    const answer = {
-      status: route.status,
-      headers: { ...route.headers, 'Content-Length': body.length },
-      body,
-    };
-    if (route.prefix) prefixes.push({ method: route.method, path: route.path, answer });
-    else exact.set(`${route.method} ${route.path}`, answer);
-  }
-  const notFound = { status: 404, headers: { 'Content-Length': 0 }, body: Buffer.alloc(0) };
+  const lookup = answerLookup(routes);
   return http.createServer((req, res) => {
-    const target = req.url ?? '/';
-    const answer =
-      exact.get(`${req.method} ${target}`) ??
-      prefixes.find((p) => p.method === req.method && target.startsWith(p.path))?.answer ??
-      notFound;
+    const answer = lookup(req.method, req.url ?? '/');
     const send = () => {
-      res.writeHead(answer.status, answer.headers);
+      res.writeHead(answer.status, answer.headersWithLength);
       res.end(answer.body);
     };
     if (req.method === 'GET' || req.method === 'HEAD') {

@@ -69,6 +69,9 @@ function commit(root) {
  * @property {Measured} ours
  * @property {Measured | null} bare
  * @property {number | null} ratio     ours.rps / bare.rps
+ * @property {Measured | null} [ceiling]  the framework ceiling (bench/framework-server.js);
+ *   null when not measured (--no-ceiling, Express), absent in runs from before it existed
+ * @property {number | null} [ceilingRatio]  ours.rps / ceiling.rps
  */
 
 const fixed = (/** @type {number} */ value, /** @type {number} */ digits) =>
@@ -109,31 +112,43 @@ function cpuPerRequest(m) {
 }
 
 /**
+ * @param {number | null | undefined} ratio
+ * @param {boolean} asExpected
+ * @returns {string}
+ */
+function percent(ratio, asExpected) {
+  if (ratio === null || ratio === undefined) return '–';
+  return `${(ratio * 100).toFixed(0)} %${asExpected ? '' : ' ⚠'}`;
+}
+
+/**
  * @param {readonly ScenarioResult[]} scenarios
  * @returns {string}
  */
 function markdownTable(scenarios) {
   const rows = [
-    '| scenario | req/s | p50 ms | p99 ms | max ms | errors | RSS idle / peak MiB | bare req/s | bare p99 ms | ours / bare req/s | server CPU µs/req ours / bare | CPU cores during ours: server / load gen / db / other |',
-    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| scenario | req/s | p50 ms | p99 ms | max ms | errors | RSS idle / peak MiB | bare req/s | bare p99 ms | ours / bare req/s | Nest ceiling req/s | ours / ceiling | server CPU µs/req ours / ceiling / bare | CPU cores during ours: server / load gen / db / other |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const s of scenarios) {
     const o = s.ours;
+    const ceiling = s.ceiling ?? null;
+    const references = `${s.bare ? thousands(s.bare.rps) : '–'} | ${s.bare ? fixed(s.bare.p99Ms, 2) : '–'} | `;
+    const ceilingRps = `${ceiling ? thousands(ceiling.rps) : '–'} | `;
+    const cpu = `${ceiling ? cpuPerRequest(ceiling) : '–'} / ${s.bare ? cpuPerRequest(s.bare) : '–'}`;
     if (o.requests === 0) {
       rows.push(
         `| ${s.name} | 0 | – | – | – | no answer before the load generator's timeout | ` +
-          `${mib(o.rssIdleMiB)} / ${mib(o.rssPeakMiB)} | ${s.bare ? thousands(s.bare.rps) : '–'} | ` +
-          `${s.bare ? fixed(s.bare.p99Ms, 2) : '–'} | 0 % | – / ${s.bare ? cpuPerRequest(s.bare) : '–'} | ` +
-          `${cpuText(o.cpu)} |`,
+          `${mib(o.rssIdleMiB)} / ${mib(o.rssPeakMiB)} | ${references}0 % | ${ceilingRps}` +
+          `${ceiling ? '0 %' : '–'} | – / ${cpu} | ${cpuText(o.cpu)} |`,
       );
       continue;
     }
     rows.push(
       `| ${s.name} | ${thousands(o.rps)} | ${fixed(o.p50Ms, 2)} | ${fixed(o.p99Ms, 2)} | ` +
         `${fixed(o.maxMs, 1)} | ${errorText(o)} | ${mib(o.rssIdleMiB)} / ${mib(o.rssPeakMiB)} | ` +
-        `${s.bare ? thousands(s.bare.rps) : '–'} | ${s.bare ? fixed(s.bare.p99Ms, 2) : '–'} | ` +
-        `${s.ratio === null ? '–' : `${(s.ratio * 100).toFixed(0)} %${s.asExpected ? '' : ' ⚠'}`} | ` +
-        `${cpuPerRequest(o)} / ${s.bare ? cpuPerRequest(s.bare) : '–'} | ${cpuText(o.cpu)} |`,
+        `${references}${percent(s.ratio, s.asExpected)} | ${ceilingRps}` +
+        `${percent(s.ceilingRatio, s.asExpected)} | ${cpuPerRequest(o)} / ${cpu} | ${cpuText(o.cpu)} |`,
     );
   }
   return rows.join('\n');
@@ -147,6 +162,7 @@ function markdownTable(scenarios) {
  * @property {string} tool
  * @property {string} database
  * @property {string} adapter
+ * @property {string | null} [ceilingSkipped]  why the run has no framework ceiling
  * @property {number} connections
  * @property {number} durationS
  * @property {number} warmupS
@@ -175,7 +191,8 @@ function markdownReport(r, options = {}) {
       `NODE_ENV=production, loglevel WARNING, ${r.durationS} s per measurement after a ${r.warmupS} s warm-up, loopback.` +
       (r.extraConfig.length > 0 ? ` Extra config: ${r.extraConfig.join(', ')}.` : ''),
     '',
-    `Ready in ${r.readyMs.toFixed(0)} ms (spawn of \`node dist/main.js\` → first 200 on GET /); RSS at ready ${mib(r.rssAtReadyMiB)} MiB.`,
+    `Ready in ${r.readyMs.toFixed(0)} ms (spawn of \`node dist/main.js\` → first 200 on GET /); RSS at ready ${mib(r.rssAtReadyMiB)} MiB.` +
+      (r.ceilingSkipped ? ` Nest ceiling ${r.ceilingSkipped}.` : ''),
   ];
   if (r.seeding) {
     const s = r.seeding;
@@ -202,7 +219,7 @@ function markdownReport(r, options = {}) {
     );
   }
   const others = r.scenarios
-    .flatMap((s) => [s.ours, s.bare])
+    .flatMap((s) => [s.ours, s.bare, s.ceiling])
     .filter((m) => m?.cpu)
     .map((m) => /** @type {Measured} */ (m).cpu.other);
   if (others.length > 0 && Math.max(...others) > 0.2) {
@@ -223,7 +240,11 @@ function markdownReport(r, options = {}) {
       '',
       'errors = responses with status ≥ 400 (wrk) / non-2xx (autocannon), plus socket errors and timeouts. ' +
         '"bare" = a plain Node `http` server answering the same bytes, measured the same way in the same run ' +
-        '(⚠ = the real server did not give the expected status, see the notes). Server CPU µs/req = ' +
+        '(⚠ = the real server did not give the expected status, see the notes). "Nest ceiling" = a minimal ' +
+        'NestJS application on `@nestjs/platform-fastify` built like ours (same router options, same raw-body ' +
+        'parser) whose controller replays the same bytes, measured after ours and bare (with --adapter fastify ' +
+        'only): the most NestJS + Fastify can do on this machine, so the gap between ceiling and ours is the ' +
+        'cost of our own code. Server CPU µs/req = ' +
         'CPU time of the server process divided by the requests it answered (less sensitive to other ' +
         'work on the machine than req/s). CPU cores = average ' +
         'cores used during our measurement by the server, the load generator, database server processes ' +

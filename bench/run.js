@@ -2,7 +2,9 @@
 'use strict';
 /*
  * `npm run bench`: measures the real server (dist/main.js, production mode) against a bare
- * Node `http` server answering the same bytes, scenario by scenario, in one run.
+ * Node `http` server answering the same bytes and, on Fastify, against the framework
+ * ceiling (a minimal Nest + Fastify application answering them), scenario by scenario,
+ * in one run.
  * How to run and how to read the output: bench/RESULTS.md and `node bench/run.js --help`.
  */
 const { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync } = require('node:fs');
@@ -40,6 +42,9 @@ const USAGE = `usage: npm run bench -- [options]
   soak | --scenario soak   the 10-minute soak test, a run of its own: \`npm run bench -- soak --help\`
   --db sqlite|postgres|mysql        default sqlite (a file in a temp dir); others: a throwaway database
   --adapter fastify|express         default fastify
+  --no-ceiling                      do not measure the framework ceiling (bench/framework-server.js,
+                                    a minimal Nest + Fastify app replaying the same answers; it is
+                                    measured with --adapter fastify only)
   --domains N                       bulk-seed N domains, then measure lookups spread over them
   --domains-per-provider K          default 1 (autoconfig lists every domain of the provider)
   --seed-method batch|series        series (generate_series) is PostgreSQL only; default series there
@@ -63,6 +68,7 @@ function parseOptions(argv) {
       scenario: { type: 'string', multiple: true },
       db: { type: 'string', default: 'sqlite' },
       adapter: { type: 'string', default: 'fastify' },
+      'no-ceiling': { type: 'boolean', default: false },
       domains: { type: 'string' },
       'domains-per-provider': { type: 'string', default: '1' },
       'seed-method': { type: 'string' },
@@ -100,6 +106,7 @@ function parseOptions(argv) {
     requested,
     db,
     adapter,
+    ceiling: !(values['no-ceiling'] ?? false),
     domains,
     perProvider: integerOption('domains-per-provider', values['domains-per-provider']),
     seedMethod: /** @type {'batch' | 'series'} */ (seedMethod),
@@ -159,6 +166,28 @@ function withoutRaw(result) {
   const copy = { ...result };
   delete copy.raw;
   return /** @type {import('./load').LoadResult} */ (copy);
+}
+
+/**
+ * Checks that a reference server gives the captured status, headers (those it replays)
+ * and body for every captured request.
+ * @param {string} name
+ * @param {import('./server-process').ChildServer} target
+ * @param {{ request: import('./scenarios').ScenarioRequest, answer: import('./http-client').CapturedResponse }[]} captured
+ * @returns {Promise<void>}
+ */
+async function checkReplay(name, target, captured) {
+  const head = (/** @type {import('./http-client').CapturedResponse} */ r) =>
+    `${r.status} ${JSON.stringify(Object.entries(replayHeaders(r)).sort())}`;
+  for (const { request, answer } of captured) {
+    const replayed = await httpRequest(target.url, request);
+    if (head(replayed) !== head(answer) || !replayed.body.equals(answer.body)) {
+      throw new Error(
+        `${name} answers ${request.method} ${request.path} with ${head(replayed)} and ` +
+          `${replayed.body.length} bytes; captured: ${head(answer)} and ${answer.body.length} bytes`,
+      );
+    }
+  }
 }
 
 /** Set on Ctrl-C: the errors of the runs being torn down are expected then. */
@@ -275,10 +304,12 @@ async function main() {
         log(`EXPLAIN ${e.name}: ${e.scans.join(', ')} (${e.executionMs} ms)`);
     }
 
-    // Reference answers: what the bare server will replay, and whether routes exist.
+    // Reference answers: what the reference servers will replay, and whether routes exist.
     const scenarios = options.names.map((name) => scenario(name, options.domains));
-    /** @type {import('./bare-server').BareRoute[]} */
+    /** @type {import('./replay-routes').BareRoute[]} */
     const routes = [];
+    /** @type {Parameters<typeof checkReplay>[2]} */
+    const captured = [];
     /** @type {Map<string, { path: string, status: number, bytes: number, contentType: string | null, expected: number }>} */
     const references = new Map();
     /** @type {Map<string, string[]>} scenario name → its reference keys */
@@ -304,6 +335,7 @@ async function main() {
         const key = `${request.method} ${request.path}`;
         if (references.has(key)) continue;
         const answer = await httpRequest(server.url, request);
+        captured.push({ request, answer });
         references.set(key, {
           path: `${request.method} ${request.path}`,
           status: answer.status,
@@ -324,7 +356,7 @@ async function main() {
         });
       }
     }
-    const routesFile = join(temp, 'bare-routes.json');
+    const routesFile = join(temp, 'replay-routes.json');
     writeFileSync(routesFile, JSON.stringify(routes));
 
     const barePort = await freePort();
@@ -334,6 +366,29 @@ async function main() {
     });
     cleanups.push(() => bare.stop());
     await waitUntilReady(bare, performance.now(), { path: '/', anyStatus: true });
+    await checkReplay('the bare server', bare, captured);
+
+    // The framework ceiling: Nest + Fastify replaying the same answers.
+    const ceilingSkipped = !options.ceiling
+      ? 'not measured (--no-ceiling)'
+      : options.adapter !== 'fastify'
+        ? `not measured with --adapter ${options.adapter}: it is a Nest + Fastify application`
+        : null;
+    /** @type {import('./server-process').ChildServer | null} */
+    let ceiling = null;
+    if (ceilingSkipped === null) {
+      const ceilingPort = await freePort();
+      const started = spawnNode(
+        [join(__dirname, 'framework-server.js'), routesFile, String(ceilingPort)],
+        { cwd: ROOT, url: `http://127.0.0.1:${ceilingPort}` },
+      );
+      cleanups.push(() => started.stop());
+      await waitUntilReady(started, performance.now(), { path: '/', anyStatus: true });
+      await checkReplay('the Nest ceiling', started, captured);
+      ceiling = started;
+    } else {
+      log(`Nest ceiling ${ceilingSkipped}`);
+    }
 
     /**
      * @param {import('./server-process').ChildServer} target
@@ -398,6 +453,8 @@ async function main() {
       const ours = await measure(server, s);
       log(`${s.name}: measuring bare ...`);
       const bareResult = await measure(bare, s);
+      if (ceiling) log(`${s.name}: measuring the Nest ceiling ...`);
+      const ceilingResult = ceiling ? await measure(ceiling, s) : null;
       results.push({
         name: s.name,
         description: s.description,
@@ -412,12 +469,16 @@ async function main() {
         ours,
         bare: bareResult,
         ratio: bareResult && bareResult.rps > 0 ? ours.rps / bareResult.rps : null,
+        ceiling: ceilingResult,
+        ceilingRatio: ceilingResult && ceilingResult.rps > 0 ? ours.rps / ceilingResult.rps : null,
       });
       log(
-        `${s.name}: ${Math.round(ours.rps)} req/s, p99 ${ours.p99Ms.toFixed(2)} ms${bareResult ? `; bare ${Math.round(bareResult.rps)} req/s` : ''}`,
+        `${s.name}: ${Math.round(ours.rps)} req/s, p99 ${ours.p99Ms.toFixed(2)} ms${bareResult ? `; bare ${Math.round(bareResult.rps)} req/s` : ''}` +
+          (ceilingResult ? `; Nest ceiling ${Math.round(ceilingResult.rps)} req/s` : ''),
       );
     }
 
+    await ceiling?.stop();
     await bare.stop();
     await server.stop();
 
@@ -429,6 +490,7 @@ async function main() {
       tool: wrk ? 'wrk' : 'autocannon',
       database: db.description,
       adapter: options.adapter,
+      ceilingSkipped,
       connections: options.connections,
       durationS: options.durationS,
       warmupS: options.warmupS,
