@@ -189,7 +189,10 @@ function markdownReport(r, options = {}) {
     `**The load generator (${r.tool === 'wrk' ? `wrk -t1 -c${r.connections}` : `autocannon -c${r.connections}`}) and the server share this ${m.cores}-core machine** ` +
       `(${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}), Node ${m.node}. ` +
       `NODE_ENV=production, loglevel WARNING, ${r.durationS} s per measurement after a ${r.warmupS} s warm-up, loopback.` +
-      (r.extraConfig.length > 0 ? ` Extra config: ${r.extraConfig.join(', ')}.` : ''),
+      (r.extraConfig.length > 0 ? ` Extra config: ${r.extraConfig.join(', ')}.` : '') +
+      (r.extraConfig.some((pair) => /^workers\s*=\s*([2-9]|\d{2,})/.test(pair))
+        ? ' RSS and server CPU are summed over the primary and its workers.'
+        : ''),
     '',
     `Ready in ${r.readyMs.toFixed(0)} ms (spawn of \`node dist/main.js\` → first 200 on GET /); RSS at ready ${mib(r.rssAtReadyMiB)} MiB.` +
       (r.ceilingSkipped ? ` Nest ceiling ${r.ceilingSkipped}.` : ''),

@@ -21,7 +21,7 @@ const { summarise } = require('./profile-summary');
 const report = require('./report');
 const { scenario, SCENARIO_NAMES, SPREAD, SOAK } = require('./scenarios');
 const { seedDomains, explainLookups, benchDomainName } = require('./seed-domains');
-const { spawnNode, waitUntilReady, rssMiB, sampleRss } = require('./server-process');
+const { spawnNode, waitUntilReady, rssMiB, sampleRss, processTree } = require('./server-process');
 const { startAutomx2, seedExample, ENTRY } = require('./automx2-server');
 const { runSoak } = require('./soak');
 
@@ -416,7 +416,7 @@ async function main() {
       const rssIdleMiB = rssMiB(target.pid);
       if (options.warmupS > 0) await run(options.warmupS);
       const sampler = sampleRss(target.pid);
-      const cpu = cpuWindow([target.pid]);
+      const cpu = cpuWindow(processTree(target.pid));
       const from = performance.now() - spawnedAt;
       const result = await run(options.durationS);
       if (target === server) profileWindows.push({ from, to: performance.now() - spawnedAt });

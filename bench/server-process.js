@@ -1,7 +1,7 @@
 'use strict';
 /* Child processes under test: spawning, readiness, RSS sampling, clean shutdown. */
 const { spawn } = require('node:child_process');
-const { readFileSync, createWriteStream } = require('node:fs');
+const { readFileSync, readdirSync, createWriteStream } = require('node:fs');
 const { performance } = require('node:perf_hooks');
 const { setInterval, clearInterval } = require('node:timers');
 const { httpRequest } = require('./http-client');
@@ -101,17 +101,54 @@ async function waitUntilReady(server, startedAt, options = {}) {
 }
 
 /**
- * Resident set size of a process in MiB (VmRSS), or null when it cannot be read.
+ * Resident set size of a process and its descendants in MiB (VmRSS summed), or null
+ * when it cannot be read.
  * @param {number} pid
  * @returns {number | null}
  */
 function rssMiB(pid) {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : null;
-  } catch {
-    return null;
+  let total = null;
+  for (const member of processTree(pid)) {
+    try {
+      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
+      if (match) total = (total ?? 0) + Number(match[1]) / 1024;
+    } catch {
+      // gone meanwhile
+    }
   }
+  return total;
+}
+
+/**
+ * A process and its descendants (a server with `workers` > 1 is a primary and its
+ * worker processes), read from /proc/<pid>/task/<tid>/children.
+ * @param {number} pid
+ * @returns {number[]}
+ */
+function processTree(pid) {
+  /** @type {number[]} */
+  const tree = [];
+  /** @type {number[]} */
+  const pending = [pid];
+  while (pending.length > 0) {
+    const next = /** @type {number} */ (pending.pop());
+    tree.push(next);
+    let tasks = [];
+    try {
+      tasks = readdirSync(`/proc/${next}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      try {
+        const children = readFileSync(`/proc/${next}/task/${task}/children`, 'utf8');
+        for (const child of children.trim().split(/\s+/)) if (child) pending.push(Number(child));
+      } catch {
+        // task ended meanwhile
+      }
+    }
+  }
+  return tree;
 }
 
 /**
@@ -136,4 +173,4 @@ function sampleRss(pid, intervalMs = 100) {
   };
 }
 
-module.exports = { spawnNode, waitUntilReady, rssMiB, sampleRss };
+module.exports = { spawnNode, waitUntilReady, rssMiB, sampleRss, processTree };

@@ -21,7 +21,7 @@ const { httpRequest } = require('./http-client');
 const { findWrk, runWrk, stopLoad, fillPlaceholders } = require('./load');
 const report = require('./report');
 const { SOAK, SOAK_MIX } = require('./scenarios');
-const { rssMiB } = require('./server-process');
+const { rssMiB, processTree } = require('./server-process');
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
@@ -642,14 +642,14 @@ async function runSoak(argv) {
     };
     sampleRss();
     const rssTimer = setInterval(sampleRss, options.rssIntervalS * 1000);
-    const whole = cpuWindow([server.pid]);
-    let interval = cpuWindow([server.pid]);
+    const whole = cpuWindow(processTree(server.pid));
+    let interval = cpuWindow(processTree(server.pid));
     /** @type {Promise<void> | null} */
     let scraping = null;
     const scrapeNow = () => {
       if (scraping) return scraping;
       const cpu = interval.stop();
-      interval = cpuWindow([server.pid]);
+      interval = cpuWindow(processTree(server.pid));
       const tS = at();
       scraping = scrape(server.url, tS).then((point) => {
         points.push({ ...point, cpu });
