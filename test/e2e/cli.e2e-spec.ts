@@ -22,6 +22,7 @@ import {
   ENGINE_DIALECTS,
   type TestDatabase,
 } from '../support/test-databases';
+import { firstPassOnly } from '../support/adapter-pass';
 
 /**
  * The operator's CLI as shipped (`node dist/cli.js`, `npx automx2-nest`), spawned against
@@ -190,8 +191,7 @@ async function canonicalRows(dataSource: DataSource): Promise<Record<string, unk
  * The CLI serves no HTTP: `npm test`'s second e2e pass (TEST_HTTP_ADAPTER=express) would
  * only repeat this suite, so it runs in the default pass alone.
  */
-const describeOnce: jest.Describe =
-  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describe;
+const describeOnce = firstPassOnly();
 
 const EXPORT_HEAD = { version: 2, format: 'automx2-nest-export', export_version: 1 };
 

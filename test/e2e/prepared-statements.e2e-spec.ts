@@ -3,10 +3,10 @@ import { parseDbUri } from '../../src/config/db-uri';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { statementRunner } from '../../src/database/prepared-statements';
 import { createTestDatabase, describeDialect, type TestDatabase } from '../support/test-databases';
+import { firstPassOnly } from '../support/adapter-pass';
 
 /** Suites that need no HTTP adapter run once, on the Fastify pass. */
-const once = (describeIt: jest.Describe): jest.Describe =>
-  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describeIt;
+const once = firstPassOnly;
 
 const LOOKUP = 'SELECT $1::int + 1 AS n';
 

@@ -4,10 +4,10 @@ import { SEED_EXAMPLE_JSON } from '../support/fixtures';
 import { createPgCluster, type PgCluster } from '../support/pg-cluster';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { describeDialect } from '../support/test-databases';
+import { firstPassOnly } from '../support/adapter-pass';
 
 /** Adapter-independent: the Express re-run of `npm test` skips it. */
-const once = (describeIt: jest.Describe): jest.Describe =>
-  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describeIt;
+const once = firstPassOnly;
 
 /**
  * Faults (issue 7, item 4a/4b) on the compiled server with a PostgreSQL cluster of the

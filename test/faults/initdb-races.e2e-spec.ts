@@ -8,10 +8,10 @@ import {
   type Dialect,
   type TestDatabase,
 } from '../support/test-databases';
+import { firstPassOnly } from '../support/adapter-pass';
 
 /** Adapter-independent: the Express re-run of `npm test` skips it. */
-const once = (describeIt: jest.Describe): jest.Describe =>
-  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describeIt;
+const once = firstPassOnly;
 
 /**
  * Races on /initdb/ (issue 7, items 4e and 4f), on SQLite (file), PostgreSQL and

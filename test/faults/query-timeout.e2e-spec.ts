@@ -13,10 +13,10 @@ import {
   POSTGRES_ADMIN,
   type TestDatabase,
 } from '../support/test-databases';
+import { firstPassOnly } from '../support/adapter-pass';
 
 /** Adapter-independent: the Express re-run of `npm test` skips it. */
-const once = (describeIt: jest.Describe): jest.Describe =>
-  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describeIt;
+const once = firstPassOnly;
 
 /**
  * A stuck database (issue 7, items 1 and 4): a table locked by another session makes

@@ -4,10 +4,10 @@ import type { HttpAdapterName } from '../../src/config/app-config';
 import { ensureBuilt } from '../support/dist';
 import { parseResponses } from '../support/raw-http';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { firstPassOnly } from '../support/adapter-pass';
 
 /** This file covers both adapters itself: the Express re-run of `npm test` skips it. */
-const describeOnce: jest.Describe =
-  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describe;
+const describeOnce = firstPassOnly();
 
 /**
  * SIGTERM under load (issue 7, item 4d), on the compiled server and both adapters:

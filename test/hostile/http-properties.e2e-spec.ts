@@ -4,10 +4,10 @@ import { parse as parsePlist, type PlistObject } from 'plist';
 import type { HttpAdapterName } from '../../src/config/app-config';
 import { rawRequest, targetOf, type RawResponse } from '../support/raw-http';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { firstPassOnly } from '../support/adapter-pass';
 
 /** This file covers both adapters itself: the Express re-run of `npm test` skips it. */
-const describeOnce: jest.Describe =
-  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describe;
+const describeOnce = firstPassOnly();
 
 /**
  * Property-based tests against the real HTTP application on both adapters (issue 7,

@@ -23,10 +23,10 @@ import {
 import { rawRequest, type RawResponse } from '../support/raw-http';
 import { describeWith } from '../support/services';
 import { testConfig } from '../support/test-app';
+import { firstPassOnly } from '../support/adapter-pass';
 
 /** This file covers both adapters itself: the Express re-run of `npm test` skips it. */
-const describeOnce: jest.Describe =
-  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describe;
+const describeOnce = firstPassOnly();
 
 /**
  * Access control on /initdb/ (issue 7, item 3) with real client addresses:

@@ -4,10 +4,10 @@ import { SERVER_LIMITS } from '../../src/bootstrap/server-limits';
 import type { HttpAdapterName } from '../../src/config/app-config';
 import { rawExchange, rawRequest, targetOf, type RawExchange } from '../support/raw-http';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { firstPassOnly } from '../support/adapter-pass';
 
 /** This file covers both adapters itself: the Express re-run of `npm test` skips it. */
-const describeOnce: jest.Describe =
-  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describe;
+const describeOnce = firstPassOnly();
 
 /**
  * Connection limits on real sockets (issue 7, item 1): half-sent requests are cut off

@@ -5,10 +5,10 @@ import { KNOWN_ROUTES } from '../../src/common/known-routes';
 import type { HttpAdapterName } from '../../src/config/app-config';
 import { rawExchange, rawRequest, targetOf, type RawResponse } from '../support/raw-http';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { firstPassOnly } from '../support/adapter-pass';
 
 /** This file covers both adapters itself: the Express re-run of `npm test` skips it. */
-const describeOnce: jest.Describe =
-  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describe;
+const describeOnce = firstPassOnly();
 
 /**
  * Named hostile inputs (issue 7, item 2) against the real application on both adapters:

@@ -1,10 +1,10 @@
 import type { AppConfig, HttpAdapterName } from '../../src/config/app-config';
 import { rawRequest, targetOf, type RawResponse } from '../support/raw-http';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { firstPassOnly } from '../support/adapter-pass';
 
 /** This file covers both adapters itself: the Express re-run of `npm test` skips it. */
-const describeOnce: jest.Describe =
-  process.env.TEST_HTTP_ADAPTER === 'express' ? describe.skip : describe;
+const describeOnce = firstPassOnly();
 
 /**
  * The opt-in per-client rate limit (issue 7, item 5) on both adapters: off by default;
