@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DomainError } from '../common/domain-error';
 import {
   MOBILESYNC_REQUEST_NS,
@@ -272,5 +273,204 @@ describe('readAutodiscoverRequest: size', () => {
       schema: 'outlook',
     });
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('readAutodiscoverRequest: what the reader tells the client', () => {
+  it.each([
+    ['Empty request body', ' \n'],
+    ['DTDs and entity declarations are not allowed', `<!DOCTYPE a>${request('a@b.example')}`],
+    ['DTDs and entity declarations are not allowed', `<!doctype a>${request('a@b.example')}`],
+    ['DTDs and entity declarations are not allowed', '<!DOCTYPE a [<!ENTITY e "x">'],
+    ['DTDs and entity declarations are not allowed', '<a/><!DOCTYPE a>'],
+    ['DTDs and entity declarations are not allowed', '<a><!ENTITY e "x"></a>'],
+    ['XML is nested too deeply', nested(MAX_ELEMENT_DEPTH + 1)],
+    ['Undefined entity reference', request('&nbsp;a@b.example')],
+    ['Invalid character reference', request('&#0;a@b.example')],
+    ['Invalid character reference', request('&#xFFFE;a@b.example')],
+    ['Unbound namespace prefix', '<p:Autodiscover><p:Request/></p:Autodiscover>'],
+    ['Unbound namespace prefix', `${request('a@b.example').slice(0, -15)}<q:x/></Autodiscover>`],
+    ['Text outside the root element', '<a/>x'],
+    ['Text outside the root element', 'x<a/>'],
+    ['Misplaced XML declaration', '<a/><?xml version="1.0"?>'],
+    ['Misplaced XML declaration', '<a><?xml version="1.0"?></a>'],
+    ['Malformed XML', '<a/><b/>'],
+    ['Malformed XML', '<a><b></a></b>'],
+    ['Malformed XML', '<a x="1" x="2"/>'],
+    ['Malformed XML', '<a>]]></a>'],
+    ['Malformed XML', '<a>\u0001</a>'],
+    ['Malformed XML', request('a&b@example.com')],
+    ['Malformed XML', `<Autodiscover xmlns="${OUTLOOK_REQUEST_NS}">`],
+  ])('says %j (case %#)', (message, body) => {
+    expect(malformedError(body).message).toBe(message);
+  });
+
+  it('keeps XML 1.0 characters under an XML 1.1 declaration', () => {
+    const body = `<?xml version="1.1"?>${request('&#1;a@b.example')}`;
+    expect(malformedError(body).message).toBe('Invalid character reference');
+  });
+
+  it('decodes an escaped "<" and ">" in the address', () => {
+    expect(read(request('&lt;a&gt;@b.example')).emailAddress).toBe('<a>@b.example');
+  });
+
+  it('stops at the first element too deep, before reading the rest', () => {
+    // Past the limit comes an undefined entity: refused for nesting means the rest was never read.
+    const body = '<a>'.repeat(10_000) + '&nbsp;' + '</a>'.repeat(10_000);
+    expect(malformedError(body).message).toBe('XML is nested too deeply');
+  });
+
+  it.each([
+    ['first', `<!DOCTYPE a [<!ENTITY e "x">]>${request('&e;')}`],
+    [
+      'after the declaration, comments and processing instructions',
+      `<?xml version="1.0"?>\r\n<!-- c --> <?pi x?>\n<!DOCTYPE a [<!ENTITY e "x">]>${request('&e;')}`,
+    ],
+    ['inside the root', `<Autodiscover xmlns="${OUTLOOK_REQUEST_NS}"><!DOCTYPE a></Autodiscover>`],
+    ['unterminated', '<!-- c --><!DOCTYPE a [<!ENTITY e "'],
+  ])('refuses a DOCTYPE %s', (_name, body) => {
+    expect(malformedError(body).message).toBe('DTDs and entity declarations are not allowed');
+  });
+
+  it('reads a document that only mentions a DOCTYPE in a comment', () => {
+    const body = `<!-- <!DOCTYPE a> -->${request('a@b.example')}`;
+    expect(read(body).emailAddress).toBe('a@b.example');
+  });
+
+  it('reads an element with 100000 attributes', () => {
+    const attributes = Array.from({ length: 100_000 }, (_, i) => ` a${i}="${i}"`).join('');
+    const body = `<Autodiscover xmlns="${OUTLOOK_REQUEST_NS}"${attributes}><Request><EMailAddress>x@y.example</EMailAddress></Request></Autodiscover>`;
+    expect(read(body).emailAddress).toBe('x@y.example');
+  });
+
+  it('reads only the first Request, even when it is empty', () => {
+    const body = `<Autodiscover xmlns="${OUTLOOK_REQUEST_NS}"><Request/><Request><EMailAddress>a@b.example</EMailAddress></Request></Autodiscover>`;
+    expect(read(body).emailAddress).toBeNull();
+  });
+
+  it('reads only the first EMailAddress, even when it is empty', () => {
+    const body = `<Autodiscover xmlns="${OUTLOOK_REQUEST_NS}"><Request><EMailAddress/><EMailAddress>a@b.example</EMailAddress></Request></Autodiscover>`;
+    expect(read(body).emailAddress).toBeNull();
+  });
+
+  it("reads the address element's own text, not that of elements inside it", () => {
+    const body = `<Autodiscover xmlns="${OUTLOOK_REQUEST_NS}"><Request><EMailAddress>a<x>ignored</x>@b.example</EMailAddress></Request></Autodiscover>`;
+    expect(read(body).emailAddress).toBe('a@b.example');
+  });
+
+  it('reads a self-closing element at the deepest level', () => {
+    const body = '<a>'.repeat(MAX_ELEMENT_DEPTH) + '<b/>' + '</a>'.repeat(MAX_ELEMENT_DEPTH);
+    expect(read(body).emailAddress).toBeNull();
+  });
+
+  it('reads correctly after refusing bodies, whatever stopped them', () => {
+    for (const refused of [nested(MAX_ELEMENT_DEPTH + 1), '<!DOCTYPE a><a/>', '<a>', '<a/>x']) {
+      malformedError(refused);
+      expect(read(request('after@b.example'))).toEqual({
+        emailAddress: 'after@b.example',
+        schema: 'outlook',
+      });
+      const withoutAddress = `<Autodiscover xmlns="${MOBILESYNC_REQUEST_NS}"><Request/></Autodiscover>`;
+      expect(read(withoutAddress)).toEqual({ emailAddress: null, schema: 'mobilesync' });
+    }
+  });
+});
+
+describe('readAutodiscoverRequest: generated well-formed requests', () => {
+  /** Characters XML 1.0 does not allow in a document, even as a reference. */
+  // eslint-disable-next-line no-control-regex
+  const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+
+  /** Text with the characters that matter to XML, and anything else Unicode allows. */
+  const addressText = fc
+    .string({
+      unit: fc.oneof(
+        fc.constantFrom('&', '<', '>', '"', "'", ']]>', ' ', '\t', '\n', '\r', '\u00a0', ';'),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      ),
+      maxLength: 40,
+    })
+    .map((text) => text.replace(NOT_XML, ''));
+
+  /** Escaped character data; "\r" too, which a parser would otherwise read as "\n". */
+  function escapeText(text: string, references: boolean): string {
+    return text.replace(/[&<>\r]/g, (ch) =>
+      references
+        ? `&#${ch.codePointAt(0) ?? 0};`
+        : ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' }[ch] ?? ch),
+    );
+  }
+
+  /** As CDATA sections, split where the text itself holds "]]>"; "\r" as a reference. */
+  function asCdata(text: string): string {
+    return text
+      .split(/(\r)/)
+      .map((part) =>
+        part === '\r'
+          ? '&#xD;'
+          : part === ''
+            ? ''
+            : `<![CDATA[${part.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`,
+      )
+      .join('');
+  }
+
+  type GeneratedRequest = typeof requestArb extends fc.Arbitrary<infer T> ? T : never;
+
+  const requestArb = fc.record({
+    address: addressText,
+    mobilesync: fc.boolean(),
+    acceptMobilesync: fc.option(fc.boolean()),
+    prefix: fc.constantFrom('', 'a', 'ns1'),
+    encoding: fc.constantFrom<'entities' | 'references' | 'cdata'>(
+      'entities',
+      'references',
+      'cdata',
+    ),
+    comment: fc.boolean(),
+    declaration: fc.boolean(),
+    bom: fc.boolean(),
+    space: fc.constantFrom('', '\n', '\r\n  ', ' \t'),
+    sibling: fc.boolean(),
+  });
+
+  function build(r: GeneratedRequest): string {
+    const ns = r.mobilesync ? MOBILESYNC_REQUEST_NS : OUTLOOK_REQUEST_NS;
+    const q = (name: string) => (r.prefix === '' ? name : `${r.prefix}:${name}`);
+    const xmlns = r.prefix === '' ? `xmlns="${ns}"` : `xmlns:${r.prefix}="${ns}"`;
+    const content =
+      r.encoding === 'cdata'
+        ? asCdata(r.address)
+        : escapeText(r.address, r.encoding === 'references');
+    const accept =
+      r.acceptMobilesync === null
+        ? ''
+        : `<${q('AcceptableResponseSchema')}>${r.acceptMobilesync ? MOBILESYNC_RESPONSE_NS : OUTLOOK_RESPONSE_NS}</${q('AcceptableResponseSchema')}>`;
+    return (
+      (r.bom ? '\uFEFF' : '') +
+      (r.declaration ? '<?xml version="1.0" encoding="utf-8"?>' : '') +
+      r.space +
+      `<${q('Autodiscover')} ${xmlns}>${r.space}<${q('Request')}>${r.space}` +
+      (r.sibling
+        ? `<${q('Other')} x="&lt;&amp;"><${q('EMailAddress')}>no@b.example</${q('EMailAddress')}></${q('Other')}>`
+        : '') +
+      `<${q('EMailAddress')}>${r.comment ? '<!-- c -->' : ''}${content}</${q('EMailAddress')}>` +
+      `${r.space}${accept}${r.space}</${q('Request')}>${r.space}</${q('Autodiscover')}>${r.space}`
+    );
+  }
+
+  it('returns the address that was put in, and the schema asked for', () => {
+    fc.assert(
+      fc.property(requestArb, (r) => {
+        const result = read(build(r));
+        const trimmed = r.address.trim();
+        expect(result).toEqual({
+          emailAddress: trimmed === '' ? null : trimmed,
+          schema: r.mobilesync || r.acceptMobilesync === true ? 'mobilesync' : 'outlook',
+        });
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { DomainError } from '../common/domain-error';
 import {
   MOBILESYNC_REQUEST_NS,
@@ -9,11 +9,12 @@ import {
 /**
  * Safe reading of an Autodiscover POX request body (Outlook or mobilesync).
  *
- * Order of the checks, cheapest and most hostile first: UTF-8 decoding (fatal), no DTD
- * at all (so no entity declarations, no XXE, no entity expansion), a linear scan that
- * bounds the element nesting, well-formedness (XMLValidator), then parsing with entity
- * processing off. The five predefined entities and character references are decoded
- * here, in the few values we read, never by the parser.
+ * The body is decoded as UTF-8 (fatal), a DOCTYPE in the prolog is refused before anything
+ * is parsed (so no DTD, no entity declarations, no XXE, no entity expansion), then the body
+ * is read in one pass by a strict, namespace-aware streaming parser that checks
+ * well-formedness as it goes and stops at the first fault: the element nesting is bounded,
+ * and only the five predefined entities and character references to characters XML 1.0
+ * allows are decoded. Only the two values we need are kept; no tree is built.
  */
 
 export type AutodiscoverSchema = 'outlook' | 'mobilesync';
@@ -27,84 +28,50 @@ export interface AutodiscoverRequest {
 /** Deepest element nesting we accept (a real request has 3 levels). */
 export const MAX_ELEMENT_DEPTH = 64;
 
-const ATTRIBUTES_KEY = ':@';
-const TEXT_KEY = '#text';
-const CDATA_KEY = '#cdata';
-const ATTRIBUTE_PREFIX = '@_';
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const PARSER_OPTIONS = {
+  xmlns: true,
+  position: false,
+  // XML 1.0 rules even when the document declares 1.1 (which allows more control characters).
+  forceXMLVersion: true,
+  defaultXMLVersion: '1.0',
+} as const;
 
+const DTD_MESSAGE = 'DTDs and entity declarations are not allowed';
+const MALFORMED_MESSAGE = 'Malformed XML';
 const DECLARATION = /<!\s*(?:DOCTYPE|ENTITY)/i;
-const LATE_DECLARATION = /^<\?xml[\s?]/i;
-const REFERENCE = /&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|([^\s&;]*));/g;
-const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = {
-  lt: '<',
-  gt: '>',
-  amp: '&',
-  quot: '"',
-  apos: "'",
-};
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: ATTRIBUTE_PREFIX,
-  removeNSPrefix: false,
-  allowBooleanAttributes: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  cdataPropName: CDATA_KEY,
-  commentPropName: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  maxNestedTags: MAX_ELEMENT_DEPTH + 1,
-});
-
-type Scope = ReadonlyMap<string, string>;
-
-interface XmlElement {
-  readonly qname: string;
-  readonly attributes: Readonly<Record<string, unknown>>;
-  readonly content: readonly unknown[];
-}
-
-/** An element with its namespace resolved and the namespace scope it opens. */
-interface ResolvedElement {
-  readonly element: XmlElement;
-  readonly namespace: string | null;
-  readonly localName: string;
-  readonly scope: Scope;
-}
+/** The parser's own error texts we report more precisely; any other is 'Malformed XML'. */
+const PARSER_ERRORS: readonly (readonly [prefix: string, message: string])[] = [
+  ['undefined entity.', 'Undefined entity reference'],
+  ['malformed character entity.', 'Invalid character reference'],
+  ['unbound namespace prefix', 'Unbound namespace prefix'],
+  ['text data outside of root node.', 'Text outside the root element'],
+  ['an XML declaration must be at the start', 'Misplaced XML declaration'],
+  ['the XML declaration must appear at the start', 'Misplaced XML declaration'],
+  ['inappropriately located doctype', DTD_MESSAGE],
+];
 
 export function readAutodiscoverRequest(body: Buffer): AutodiscoverRequest {
   const text = decodeUtf8(body).trimStart();
-  if (text.trim() === '') throw malformed('Empty request body');
-  if (DECLARATION.test(text)) throw malformed('DTDs and entity declarations are not allowed');
-  checkStructure(text, MAX_ELEMENT_DEPTH);
-  if (XMLValidator.validate(text) !== true) throw malformed('Malformed XML');
-  const root = resolve(singleRoot(parseOrdered(text)), new Map([['xml', XML_NS]]));
-  return readRequest(root);
+  if (text === '') throw malformed('Empty request body');
+  if (prologHasDoctype(text)) throw malformed(DTD_MESSAGE);
+  return readRequest(scan(text));
 }
 
-function readRequest(root: ResolvedElement): AutodiscoverRequest {
-  const requestNs = root.namespace;
-  if (root.localName !== 'Autodiscover' || !isRequestNamespace(requestNs)) {
+function readRequest(fields: RequestFields): AutodiscoverRequest {
+  const requestNs = fields.rootNamespace;
+  if (!fields.rootIsAutodiscover || !isRequestNamespace(requestNs)) {
     return { emailAddress: null, schema: 'outlook' };
   }
-  const request = firstChild(root, 'Request', requestNs);
-  const address = request && firstChild(request, 'EMailAddress', requestNs);
-  const accepted = request && firstChild(request, 'AcceptableResponseSchema', requestNs);
-  const emailAddress = address ? textOf(address.element).trim() : '';
+  const emailAddress = fields.emailAddress?.trim() ?? '';
   return {
     emailAddress: emailAddress === '' ? null : emailAddress,
-    schema: schemaOf(requestNs, accepted ? textOf(accepted.element).trim() : null),
+    schema: schemaOf(requestNs, fields.acceptableResponseSchema?.trim() ?? null),
   };
 }
 
-function isRequestNamespace(namespace: string | null): namespace is string {
-  return namespace !== null && REQUEST_NAMESPACES.includes(namespace);
+function isRequestNamespace(namespace: string): boolean {
+  return REQUEST_NAMESPACES.includes(namespace);
 }
 
 function schemaOf(requestNs: string, acceptableResponseSchema: string | null): AutodiscoverSchema {
@@ -125,193 +92,150 @@ function malformed(message: string): DomainError {
   return new DomainError('MALFORMED_BODY', message);
 }
 
-// ---- structure: one linear pass, no recursion -----------------------------------------
+/** Our message for a parser error; the parser's own text never reaches the client. */
+function parserErrorMessage(error: unknown, text: string): string {
+  const detail = error instanceof Error ? error.message : '';
+  for (const [prefix, message] of PARSER_ERRORS) {
+    if (detail.startsWith(prefix)) return message;
+  }
+  // A DOCTYPE the parser could not even read (lower case, unterminated, ENTITY outside one).
+  return DECLARATION.test(text) ? DTD_MESSAGE : MALFORMED_MESSAGE;
+}
 
 /**
- * Refuses documents nested deeper than `limit` elements, text outside the root element
- * and an XML declaration anywhere but at the start: the validator lets the last two
- * through. Approximate where the document is malformed anyway (the validator refuses
- * those), exact for well-formed ones; it also refuses `<` inside a start tag, which the
- * validator lets through in attribute values.
+ * Whether a DOCTYPE stands in the prolog (after the XML declaration, comments, processing
+ * instructions and white space), the only place one is allowed. The parser reads a whole
+ * DTD before it reports it, so this refuses one before it is read; anywhere else the
+ * parser refuses `<!DOCTYPE` as soon as it sees it.
  */
-function checkStructure(text: string, limit: number): void {
-  let depth = 0;
-  let start = text.indexOf('<');
-  checkOutsideText(text, 0, start);
-  while (start !== -1) {
-    if (start > 0 && LATE_DECLARATION.test(text.slice(start, start + 6))) {
-      throw malformed('Misplaced XML declaration');
+function prologHasDoctype(text: string): boolean {
+  let at = 0;
+  while (at !== -1 && at < text.length) {
+    const code = text.charCodeAt(at);
+    if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) {
+      at++;
+    } else if (text.startsWith('<?', at)) {
+      at = indexAfter(text, '?>', at + 2);
+    } else if (text.startsWith('<!--', at)) {
+      at = indexAfter(text, '-->', at + 4);
+    } else {
+      return text.startsWith('<!', at) && text.slice(at + 2, at + 9).toUpperCase() === 'DOCTYPE';
     }
-    const end = endOfMarkup(text, start);
-    if (end === -1) return;
-    depth += depthChange(text, start, end);
-    if (depth > limit) throw malformed('XML is nested too deeply');
-    start = text.indexOf('<', end);
-    if (depth === 0) checkOutsideText(text, end, start);
   }
-}
-
-/** Only whitespace may stand outside the root element. */
-function checkOutsideText(text: string, from: number, to: number): void {
-  const outside = text.slice(from, to === -1 ? text.length : to);
-  if (outside.trim() !== '') throw malformed('Text outside the root element');
-}
-
-/** Index just after the markup that starts at `start`, or -1 when it is not closed. */
-function endOfMarkup(text: string, start: number): number {
-  if (text.startsWith('<!--', start)) return indexAfter(text, '-->', start + 4);
-  if (text.startsWith('<![CDATA[', start)) return indexAfter(text, ']]>', start + 9);
-  if (text.startsWith('<?', start)) return indexAfter(text, '?>', start + 2);
-  if (text.startsWith('</', start)) return indexAfter(text, '>', start + 2);
-  return endOfStartTag(text, start + 1);
-}
-
-function depthChange(text: string, start: number, end: number): number {
-  const next = text[start + 1];
-  if (next === '!' || next === '?') return 0;
-  if (next === '/') return -1;
-  return text[end - 2] === '/' ? 0 : 1;
+  return false;
 }
 
 function indexAfter(text: string, terminator: string, from: number): number {
-  const at = text.indexOf(terminator, from);
-  return at === -1 ? -1 : at + terminator.length;
+  const found = text.indexOf(terminator, from);
+  return found === -1 ? -1 : found + terminator.length;
 }
 
-function endOfStartTag(text: string, from: number): number {
-  let quote: string | null = null;
-  for (let i = from; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '<') throw malformed('Malformed XML');
-    if (quote !== null) {
-      if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-    } else if (ch === '>') {
-      return i + 1;
-    }
-  }
-  return -1;
-}
+// ---- one streaming pass ---------------------------------------------------------------
 
-// ---- parsed tree ----------------------------------------------------------------------
+/**
+ * The parser is reused while it is healthy (it resets itself at the end of every document
+ * it reads, and reading is synchronous, so no two reads overlap); one that failed stopped
+ * mid-document and is dropped.
+ */
+let idleScanner: RequestScanner | null = null;
 
-function parseOrdered(text: string): unknown[] {
+function scan(text: string): RequestFields {
+  const scanner = idleScanner ?? new RequestScanner();
+  idleScanner = null;
+  let fields: RequestFields;
   try {
-    const parsed: unknown = parser.parse(text);
-    return Array.isArray(parsed) ? parsed : [];
-  } catch {
-    throw malformed('Malformed XML');
+    fields = scanner.read(text);
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw malformed(parserErrorMessage(error, text));
+  }
+  idleScanner = scanner;
+  return fields;
+}
+
+/** A strict namespace-aware parser feeding the fields of the document it is reading. */
+class RequestScanner {
+  private readonly parser = new SaxesParser(PARSER_OPTIONS);
+  private fields = new RequestFields();
+
+  constructor() {
+    // Not reached for a DOCTYPE in the prolog (refused before parsing): a second line of defence.
+    this.parser.on('doctype', () => {
+      throw malformed(DTD_MESSAGE);
+    });
+    this.parser.on('opentag', (tag) => this.fields.open(tag));
+    this.parser.on('closetag', () => this.fields.close());
+    this.parser.on('text', (data) => this.fields.append(data));
+    this.parser.on('cdata', (data) => this.fields.append(data));
+  }
+
+  read(text: string): RequestFields {
+    const fields = (this.fields = new RequestFields());
+    this.parser.write(text).close();
+    return fields;
   }
 }
 
-function singleRoot(nodes: readonly unknown[]): XmlElement {
-  const elements = nodes.map(asElement).filter((e): e is XmlElement => e !== null);
-  const [root] = elements;
-  if (root === undefined || elements.length !== 1) throw malformed('Malformed XML');
-  return root;
-}
+type Field = 'emailAddress' | 'acceptableResponseSchema';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/**
+ * The values we read, collected while the parser streams through the document. Element
+ * levels: 1 is the root, 2 its children (the first `Request` in the root's namespace),
+ * 3 the children of that `Request` (the first `EMailAddress` and the first
+ * `AcceptableResponseSchema` in that namespace). A field's value is its element's own
+ * text and CDATA, not that of deeper elements; null when the element is absent.
+ */
+class RequestFields {
+  rootNamespace = '';
+  rootIsAutodiscover = false;
+  emailAddress: string | null = null;
+  acceptableResponseSchema: string | null = null;
 
-function asElement(node: unknown): XmlElement | null {
-  if (!isRecord(node)) return null;
-  const qname = Object.keys(node).find(
-    (key) => key !== ATTRIBUTES_KEY && key !== TEXT_KEY && key !== CDATA_KEY,
-  );
-  if (qname === undefined) return null;
-  const content = node[qname];
-  const attributes = node[ATTRIBUTES_KEY];
-  return {
-    qname,
-    content: Array.isArray(content) ? content : [],
-    attributes: isRecord(attributes) ? attributes : {},
-  };
-}
+  /** Open elements, self-closing ones included while their events run. */
+  private depth = 0;
+  private requestSeen = false;
+  private inRequest = false;
+  private field: Field | null = null;
 
-function resolve(element: XmlElement, parentScope: Scope): ResolvedElement {
-  const scope = declaredScope(element, parentScope);
-  const colon = element.qname.indexOf(':');
-  const prefix = colon === -1 ? '' : element.qname.slice(0, colon);
-  const localName = element.qname.slice(colon + 1);
-  const uri = scope.get(prefix);
-  if (uri === undefined && prefix !== '') throw malformed('Unbound namespace prefix');
-  return { element, namespace: uri === undefined || uri === '' ? null : uri, localName, scope };
-}
-
-/** The scope inside `element`: its parent's plus its own `xmlns` / `xmlns:p` declarations. */
-function declaredScope(element: XmlElement, parentScope: Scope): Scope {
-  let scope: Map<string, string> | null = null;
-  for (const [key, value] of Object.entries(element.attributes)) {
-    const prefix = declaredPrefix(key.slice(ATTRIBUTE_PREFIX.length));
-    if (prefix === null || typeof value !== 'string') continue;
-    scope ??= new Map(parentScope);
-    scope.set(prefix, decodeReferences(value));
-  }
-  return scope ?? parentScope;
-}
-
-function declaredPrefix(attributeName: string): string | null {
-  if (attributeName === 'xmlns') return '';
-  return attributeName.startsWith('xmlns:') ? attributeName.slice('xmlns:'.length) : null;
-}
-
-function firstChild(
-  parent: ResolvedElement,
-  localName: string,
-  namespace: string,
-): ResolvedElement | undefined {
-  for (const node of parent.element.content) {
-    const element = asElement(node);
-    if (element === null) continue;
-    const child = resolve(element, parent.scope);
-    if (child.localName === localName && child.namespace === namespace) return child;
-  }
-  return undefined;
-}
-
-/** The element's own character data (text and CDATA), references decoded. */
-function textOf(element: XmlElement): string {
-  let text = '';
-  for (const node of element.content) {
-    if (!isRecord(node)) continue;
-    const value = node[TEXT_KEY];
-    if (typeof value === 'string') text += decodeReferences(value);
-    text += cdataOf(node[CDATA_KEY]);
-  }
-  return text;
-}
-
-function cdataOf(value: unknown): string {
-  if (!Array.isArray(value)) return '';
-  return value
-    .map((part) => (isRecord(part) && typeof part[TEXT_KEY] === 'string' ? part[TEXT_KEY] : ''))
-    .join('');
-}
-
-/** Decodes the five predefined entities and character references; anything else is an error. */
-function decodeReferences(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(REFERENCE, (_match, hex?: string, decimal?: string, name?: string) => {
-    if (name !== undefined) {
-      const replacement = PREDEFINED_ENTITIES[name];
-      if (replacement === undefined) throw malformed('Undefined entity reference');
-      return replacement;
+  open(tag: SaxesTagNS): void {
+    const level = ++this.depth;
+    // Self-closing elements do not nest anything, so they do not count towards the limit.
+    if (level > MAX_ELEMENT_DEPTH && !tag.isSelfClosing) {
+      throw malformed('XML is nested too deeply');
     }
-    return characterFor(hex !== undefined ? parseInt(hex, 16) : parseInt(decimal ?? '', 10));
-  });
-}
+    if (level === 1) {
+      this.rootNamespace = tag.uri;
+      this.rootIsAutodiscover = tag.local === 'Autodiscover';
+    } else if (!this.rootIsAutodiscover || tag.uri !== this.rootNamespace) {
+      return;
+    } else if (level === 2 && !this.requestSeen && tag.local === 'Request') {
+      this.requestSeen = true;
+      this.inRequest = true;
+    } else if (level === 3 && this.inRequest) {
+      this.field = this.firstOccurrence(tag.local);
+    }
+  }
 
-function characterFor(codePoint: number): string {
-  const allowed =
-    codePoint === 0x9 ||
-    codePoint === 0xa ||
-    codePoint === 0xd ||
-    (codePoint >= 0x20 && codePoint <= 0xd7ff) ||
-    (codePoint >= 0xe000 && codePoint <= 0xfffd) ||
-    (codePoint >= 0x10000 && codePoint <= 0x10ffff);
-  if (!allowed) throw malformed('Invalid character reference');
-  return String.fromCodePoint(codePoint);
+  private firstOccurrence(localName: string): Field | null {
+    if (localName === 'EMailAddress' && this.emailAddress === null) {
+      this.emailAddress = '';
+      return 'emailAddress';
+    }
+    if (localName === 'AcceptableResponseSchema' && this.acceptableResponseSchema === null) {
+      this.acceptableResponseSchema = '';
+      return 'acceptableResponseSchema';
+    }
+    return null;
+  }
+
+  close(): void {
+    const level = this.depth--;
+    if (level === 3) this.field = null;
+    else if (level === 2) this.inRequest = false;
+  }
+
+  append(data: string): void {
+    if (this.field === null || this.depth !== 3) return;
+    this[this.field] += data;
+  }
 }
