@@ -51,11 +51,9 @@ function start(args: readonly string[], env: NodeJS.ProcessEnv): Running {
     stderr: '',
     stdout: '',
     finished: new Promise<Finished>((resolve) => {
-      child.once('exit', (code, signal) => {
-        // Let the pipes drain before reporting.
-        setImmediate(() =>
-          resolve({ code, signal, stdout: running.stdout, stderr: running.stderr }),
-        );
+      // 'close', not 'exit': only then has everything the process wrote been read.
+      child.once('close', (code, signal) => {
+        resolve({ code, signal, stdout: running.stdout, stderr: running.stderr });
       });
     }),
   };

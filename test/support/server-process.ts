@@ -53,9 +53,10 @@ export async function startServerProcess(
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   let alive = true;
   const exited = new Promise<ProcessExit>((resolve) => {
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': only then has all of stderr been read.
+    child.once('close', (code, signal) => {
       alive = false;
-      setImmediate(() => resolve({ code, signal }));
+      resolve({ code, signal });
     });
   });
   const destroy = async () => {
