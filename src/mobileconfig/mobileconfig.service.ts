@@ -21,7 +21,8 @@ export interface MobileconfigQuery {
 
 /** A profile ready to send: plist XML, or CMS SignedData (DER) when signing is on. */
 export interface MobileconfigDownload {
-  readonly body: Buffer;
+  /** The plist XML as text, or the signed profile's DER bytes. */
+  readonly body: string | Buffer;
   /** The whole Content-Disposition value (`attachment; filename="<domain>.mobileconfig"`). */
   readonly contentDisposition: string;
 }
@@ -61,7 +62,7 @@ export class MobileconfigService {
         ? this.fromTemplate(this.templates, settings, address)
         : this.renderer.render({ settings, address, displayName: query.name, password, directory });
     return {
-      body: this.signer ? this.signer.sign(xml) : Buffer.from(xml, 'utf8'),
+      body: this.signer ? this.signer.sign(xml) : xml,
       contentDisposition: contentDispositionFilename(address.domain),
     };
   }
