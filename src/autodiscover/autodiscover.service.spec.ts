@@ -1,4 +1,4 @@
-import { fakeMailbox } from '../../test/support/fake-mailbox';
+import { exampleSettings, EXAMPLE_LDAP, fakeMailbox } from '../../test/support/fake-mailbox';
 import { DomainError } from '../common/domain-error';
 import type { DomainSettings, LdapServer } from '../mail-settings/domain-settings';
 import type { DirectoryEntry } from '../mail-settings/mailbox';
@@ -10,50 +10,8 @@ import {
 import { AutodiscoverRenderer } from './autodiscover.renderer';
 import { AutodiscoverService } from './autodiscover.service';
 
-const LDAP: LdapServer = {
-  id: 1,
-  name: 'ldap.example.com',
-  port: 636,
-  useSsl: true,
-  searchBase: 'dc=example,dc=com',
-  searchFilter: '(mail={0})',
-  attrUid: 'uid',
-  attrCn: 'cn',
-  bindPassword: null,
-  bindUser: null,
-};
-
 function settings(domainName: string, ldapServer: LdapServer | null = null): DomainSettings {
-  return {
-    domainId: 1,
-    domainName,
-    provider: { id: 1, name: 'Example', shortName: 'Ex' },
-    providerDomains: [domainName],
-    servers: [
-      {
-        id: 1,
-        prio: 10,
-        name: 'imap.example.com',
-        port: 993,
-        type: 'imap',
-        socketType: 'SSL',
-        userName: '%EMAILADDRESS%',
-        authentication: 'plain',
-      },
-      {
-        id: 2,
-        prio: 10,
-        name: 'smtp.example.com',
-        port: 587,
-        type: 'smtp',
-        socketType: 'STARTTLS',
-        userName: '%EMAILLOCALPART%',
-        authentication: 'plain',
-      },
-    ],
-    davServers: [],
-    ldapServer,
-  };
+  return exampleSettings({ domainName, ldapServer });
 }
 
 function outlookBody(address: string): Buffer {
@@ -75,7 +33,7 @@ function setUp(directory: DirectoryEntry | null = null, cacheTtlMs = 0) {
   const { repository, resolver, cache } = fakeMailbox({
     domains: {
       'example.com': settings('example.com'),
-      'ldap.example': settings('ldap.example', LDAP),
+      'ldap.example': settings('ldap.example', EXAMPLE_LDAP),
     },
     directory,
     cacheTtlMs,

@@ -1,50 +1,14 @@
-import { fakeMailbox } from '../../test/support/fake-mailbox';
+import { EXAMPLE_LDAP, exampleSettings, fakeMailbox } from '../../test/support/fake-mailbox';
 import type { DomainSettings } from '../mail-settings/domain-settings';
 import type { DirectoryEntry } from '../mail-settings/mailbox';
 import { MobileconfigRenderer, profileIdentifier } from './mobileconfig.renderer';
 import { MobileconfigService } from './mobileconfig.service';
 
-const LDAP = {
-  id: 1,
-  name: 'ldap.example.com',
-  port: 636,
-  useSsl: true,
-  searchBase: 'dc=example,dc=com',
-  searchFilter: '(mail={0})',
-  attrUid: 'uid',
-  attrCn: 'cn',
-  bindPassword: null,
-  bindUser: null,
-};
-
+/** IMAP and SMTP (its host name from the address), one CalDAV server. */
 function settings(withDirectory: boolean): DomainSettings {
-  return {
-    domainId: 1,
-    domainName: 'example.com',
-    provider: { id: 1, name: 'Example', shortName: 'Ex' },
-    providerDomains: ['example.com'],
-    servers: [
-      {
-        id: 1,
-        prio: 10,
-        name: 'imap.example.com',
-        port: 993,
-        type: 'imap',
-        socketType: 'SSL',
-        userName: '%EMAILADDRESS%',
-        authentication: 'plain',
-      },
-      {
-        id: 2,
-        prio: 10,
-        name: 'smtp.%EMAILDOMAIN%',
-        port: 587,
-        type: 'smtp',
-        socketType: 'STARTTLS',
-        userName: '%EMAILLOCALPART%',
-        authentication: 'plain',
-      },
-    ],
+  return exampleSettings({
+    smtpName: 'smtp.%EMAILDOMAIN%',
+    ldapServer: withDirectory ? EXAMPLE_LDAP : null,
     davServers: [
       {
         id: 1,
@@ -56,8 +20,7 @@ function settings(withDirectory: boolean): DomainSettings {
         userName: '%EMAILADDRESS%',
       },
     ],
-    ldapServer: withDirectory ? LDAP : null,
-  };
+  });
 }
 
 function setUp(cacheTtlMs: number, directory: DirectoryEntry | null = null) {

@@ -1,5 +1,5 @@
 import { AutodiscoverRenderer } from '../../src/autodiscover/autodiscover.renderer';
-import type { DomainSettings } from '../../src/mail-settings/domain-settings';
+import { exampleSettings } from '../support/fake-mailbox';
 import { checkOutlookResponseStructure } from './outlook-response-structure';
 
 const RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
@@ -37,23 +37,7 @@ describe(checkOutlookResponseStructure.name, () => {
   });
 
   it('accepts what AutodiscoverRenderer writes', () => {
-    const settings: DomainSettings = {
-      domainId: 1,
-      domainName: 'example.com',
-      provider: { id: 1, name: 'P', shortName: 'P' },
-      providerDomains: ['example.com'],
-      servers: [
-        {
-          id: 1,
-          prio: 10,
-          name: 'imap.example.com',
-          port: 993,
-          type: 'imap',
-          socketType: 'SSL',
-          userName: '%EMAILADDRESS%',
-          authentication: 'plain',
-        },
-      ],
+    const settings = exampleSettings({
       davServers: [
         {
           id: 1,
@@ -65,8 +49,7 @@ describe(checkOutlookResponseStructure.name, () => {
           userName: '%EMAILADDRESS%',
         },
       ],
-      ldapServer: null,
-    };
+    });
     const address = { address: 'a@example.com', localPart: 'a', domain: 'example.com' };
     const xml = new AutodiscoverRenderer().renderOutlook(settings, address, { cn: 'A' });
     expect(checkOutlookResponseStructure(xml)).toEqual([]);

@@ -4,7 +4,11 @@ import { AppConfigService } from '../../src/config/app-config.service';
 import { DataChanges } from '../../src/database/data-changes';
 import { DomainSettingsRepository } from '../../src/database/domain-settings.repository';
 import { DirectoryPort } from '../../src/directory/directory.port';
-import type { DomainSettings } from '../../src/mail-settings/domain-settings';
+import type {
+  DavServer,
+  DomainSettings,
+  LdapServer,
+} from '../../src/mail-settings/domain-settings';
 import { DomainSettingsCache } from '../../src/mail-settings/domain-settings.cache';
 import type { DirectoryEntry } from '../../src/mail-settings/mailbox';
 import { MailboxResolver } from '../../src/mail-settings/mailbox-resolver.service';
@@ -56,4 +60,64 @@ export function fakeMailbox(options: FakeMailboxOptions) {
   const directory = new FakeDirectory(options.directory ?? null);
   const resolver = new MailboxResolver(repository, directory, config, cache);
   return { config, repository, cache, resolver };
+}
+
+/** An LDAP server row for domains that consult the directory. */
+export const EXAMPLE_LDAP: LdapServer = {
+  id: 1,
+  name: 'ldap.example.com',
+  port: 636,
+  useSsl: true,
+  searchBase: 'dc=example,dc=com',
+  searchFilter: '(mail={0})',
+  attrUid: 'uid',
+  attrCn: 'cn',
+  bindPassword: null,
+  bindUser: null,
+};
+
+export interface ExampleSettingsOptions {
+  readonly domainName?: string;
+  readonly ldapServer?: LdapServer | null;
+  /** Host name of the SMTP server (placeholders allowed). */
+  readonly smtpName?: string;
+  readonly davServers?: readonly DavServer[];
+}
+
+/**
+ * A domain's settings: IMAP (SSL, user name %EMAILADDRESS%) and SMTP (STARTTLS, user
+ * name %EMAILLOCALPART%), no DAV servers and no directory unless given.
+ */
+export function exampleSettings(options: ExampleSettingsOptions = {}): DomainSettings {
+  const domainName = options.domainName ?? 'example.com';
+  return {
+    domainId: 1,
+    domainName,
+    provider: { id: 1, name: 'Example', shortName: 'Ex' },
+    providerDomains: [domainName],
+    servers: [
+      {
+        id: 1,
+        prio: 10,
+        name: 'imap.example.com',
+        port: 993,
+        type: 'imap',
+        socketType: 'SSL',
+        userName: '%EMAILADDRESS%',
+        authentication: 'plain',
+      },
+      {
+        id: 2,
+        prio: 10,
+        name: options.smtpName ?? 'smtp.example.com',
+        port: 587,
+        type: 'smtp',
+        socketType: 'STARTTLS',
+        userName: '%EMAILLOCALPART%',
+        authentication: 'plain',
+      },
+    ],
+    davServers: [...(options.davServers ?? [])],
+    ldapServer: options.ldapServer ?? null,
+  };
 }
