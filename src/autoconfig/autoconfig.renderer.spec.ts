@@ -1,56 +1,16 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { parseXmlDocument, type XmlElement } from '../../test/clients/xml-tree';
 import { DomainError } from '../common/domain-error';
 import type { DavServer, DomainSettings, MailServer } from '../mail-settings/domain-settings';
 import { autoconfigAuthentication, autoconfigSocketType } from './autoconfig-mapping';
 import { AutoconfigRenderer } from './autoconfig.renderer';
 
-/** A parsed element: just what the assertions need. */
-interface Element {
-  readonly name: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly children: readonly Element[];
-  readonly text: string;
-}
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-});
-
-function toElements(nodes: unknown): Element[] {
-  if (!Array.isArray(nodes)) return [];
-  return nodes.flatMap((node: unknown): Element[] => {
-    if (typeof node !== 'object' || node === null) return [];
-    const entries = Object.entries(node as Record<string, unknown>);
-    const tag = entries.find(([key]) => key !== ':@' && key !== '#text');
-    if (tag === undefined) return [];
-    const attributes = (node as Record<string, unknown>)[':@'] ?? {};
-    const content = Array.isArray(tag[1]) ? (tag[1] as unknown[]) : [];
-    const text = content
-      .map((child) => (child as Record<string, unknown>)['#text'])
-      .filter((value): value is string => typeof value === 'string')
-      .join('');
-    return [
-      {
-        name: tag[0],
-        attributes: attributes as Record<string, string>,
-        children: toElements(content),
-        text,
-      },
-    ];
-  });
-}
+type Element = XmlElement;
 
 /** Parses a document strictly: it must be well-formed and have exactly one root. */
 function parseDocument(xml: string): Element {
-  expect(XMLValidator.validate(xml)).toBe(true);
-  const roots = toElements(parser.parse(xml));
-  expect(roots).toHaveLength(1);
-  return roots[0] as Element;
+  const parsed = parseXmlDocument(xml);
+  expect(parsed.violations).toBeUndefined();
+  return parsed.root as Element;
 }
 
 function emailProvider(xml: string): Element {

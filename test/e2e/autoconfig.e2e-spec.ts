@@ -1,7 +1,8 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import request from 'supertest';
 import type { HttpAdapterName } from '../../src/config/app-config';
 import { checkK9Autoconfig, checkThunderbirdAutoconfig } from '../clients/autoconfig-rules';
+import { parseXmlDocument, type XmlElement } from '../clients/xml-tree';
 import { SEED_EXAMPLE_JSON } from '../support/fixtures';
 import { startTestApp, useAppOnDatabase, type TestApp } from '../support/test-app';
 import { describeDialect, ENGINE_DIALECTS } from '../support/test-databases';
@@ -37,55 +38,16 @@ interface ConfigSummary {
   readonly servers: readonly ServerSummary[];
 }
 
-interface XmlNode {
-  readonly name: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly children: readonly XmlNode[];
-  readonly text: string;
-}
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-});
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function toNodes(nodes: unknown): XmlNode[] {
-  if (!Array.isArray(nodes)) return [];
-  return (nodes as unknown[]).flatMap((node): XmlNode[] => {
-    if (!isRecord(node)) return [];
-    const name = Object.keys(node).find((key) => key !== ':@' && key !== '#text');
-    if (name === undefined) return [];
-    const content = Array.isArray(node[name]) ? (node[name] as unknown[]) : [];
-    const attributes = isRecord(node[':@'])
-      ? Object.fromEntries(Object.entries(node[':@']).map(([key, value]) => [key, String(value)]))
-      : {};
-    const text = content
-      .map((child) => (isRecord(child) ? child['#text'] : undefined))
-      .filter((value): value is string | number => ['string', 'number'].includes(typeof value))
-      .map((value) => String(value))
-      .join('');
-    return [{ name, attributes, children: toNodes(content), text }];
-  });
-}
-
-function childText(node: XmlNode, name: string): string | undefined {
+function childText(node: XmlElement, name: string): string | undefined {
   return node.children.find((child) => child.name === name)?.text;
 }
 
 /** Parses a clientConfig document (it must be well-formed) into what the tests compare. */
 function summarise(xml: string): ConfigSummary {
-  expect(XMLValidator.validate(xml)).toBe(true);
-  const roots = toNodes(parser.parse(xml));
-  expect(roots.map((root) => root.name)).toEqual(['clientConfig']);
-  const root = roots[0]!;
+  const parsed = parseXmlDocument(xml);
+  expect(parsed.violations).toBeUndefined();
+  const root = parsed.root!;
+  expect(root.name).toBe('clientConfig');
   expect(root.attributes).toEqual({ version: '1.1' });
   expect(root.children.map((child) => child.name)).toEqual(['emailProvider']);
   const provider = root.children[0]!;
