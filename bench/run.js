@@ -13,6 +13,7 @@ const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { parseArgs } = require('node:util');
 const { UsageError, adapterOption, dbOption, integerOption, setOptions } = require('./options');
+const { cleanupStack } = require('./cleanups');
 const { cpuWindow, waitForQuiet } = require('./cpu');
 const { createBenchDatabase } = require('./databases');
 const { httpRequest, freePort } = require('./http-client');
@@ -225,23 +226,12 @@ async function main() {
   if (options.tool === 'wrk' && !wrk)
     throw new Error('wrk is not installed (apt-get install wrk), or use --tool autocannon');
 
-  /** @type {(() => Promise<unknown>)[]} */
-  const cleanups = [];
-  const cleanUp = async () => {
-    while (cleanups.length > 0) {
-      const step = cleanups.pop();
-      try {
-        await step?.();
-      } catch (error) {
-        log(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  };
+  const cleanups = cleanupStack(log);
   const interrupted = () => {
     stopping = true;
     log('interrupted: stopping servers, dropping the database');
     stopLoad();
-    void cleanUp().then(() => process.exit(130));
+    void cleanups.run().then(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -251,9 +241,9 @@ async function main() {
     // Before the spawn: others may commit (and rebuild dist/) while a run is going.
     const commit = report.commit(ROOT);
     const temp = mkdtempSync(join(tmpdir(), 'automx2-bench-'));
-    cleanups.push(() => Promise.resolve(rmSync(temp, { recursive: true, force: true })));
+    cleanups.add(() => Promise.resolve(rmSync(temp, { recursive: true, force: true })));
     const db = await createBenchDatabase(options.db, temp);
-    cleanups.push(() => db.drop());
+    cleanups.add(() => db.drop());
     log(`database: ${db.description}`);
 
     // The real server.
@@ -272,7 +262,7 @@ async function main() {
       extraConfig: options.extraConfig,
       nodeFlags,
     });
-    cleanups.push(() => server.stop());
+    cleanups.add(() => server.stop());
     log(
       `server ready in ${readyMs.toFixed(0)} ms (pid ${server.pid}, RSS ${rssAtReady?.toFixed(0)} MiB)`,
     );
@@ -364,7 +354,7 @@ async function main() {
       cwd: ROOT,
       url: `http://127.0.0.1:${barePort}`,
     });
-    cleanups.push(() => bare.stop());
+    cleanups.add(() => bare.stop());
     await waitUntilReady(bare, performance.now(), { path: '/', anyStatus: true });
     await checkReplay('the bare server', bare, captured);
 
@@ -382,7 +372,7 @@ async function main() {
         [join(__dirname, 'framework-server.js'), routesFile, String(ceilingPort)],
         { cwd: ROOT, url: `http://127.0.0.1:${ceilingPort}` },
       );
-      cleanups.push(() => started.stop());
+      cleanups.add(() => started.stop());
       await waitUntilReady(started, performance.now(), { path: '/', anyStatus: true });
       await checkReplay('the Nest ceiling', started, captured);
       ceiling = started;
@@ -524,7 +514,7 @@ async function main() {
       }
     }
   } finally {
-    await cleanUp();
+    await cleanups.run();
     process.removeListener('SIGINT', interrupted);
     process.removeListener('SIGTERM', interrupted);
   }

@@ -15,6 +15,7 @@ const { setInterval, clearInterval } = require('node:timers');
 const { parseArgs } = require('node:util');
 const { UsageError, adapterOption, dbOption, integerOption, setOptions } = require('./options');
 const { startAutomx2, seedExample, ENTRY } = require('./automx2-server');
+const { cleanupStack } = require('./cleanups');
 const { cpuWindow, waitForQuiet } = require('./cpu');
 const { createBenchDatabase } = require('./databases');
 const { httpRequest } = require('./http-client');
@@ -543,22 +544,11 @@ async function runSoak(argv) {
   const wrk = findWrk();
   if (!wrk) throw new Error('the soak needs wrk (apt-get install wrk)');
 
-  /** @type {(() => Promise<unknown>)[]} */
-  const cleanups = [];
-  const cleanUp = async () => {
-    while (cleanups.length > 0) {
-      const step = cleanups.pop();
-      try {
-        await step?.();
-      } catch (error) {
-        log(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  };
+  const cleanups = cleanupStack(log);
   const interrupted = () => {
     log('interrupted: stopping the load and the server, dropping the database');
     stopLoad();
-    void cleanUp().then(() => process.exit(130));
+    void cleanups.run().then(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -568,9 +558,9 @@ async function runSoak(argv) {
     const stamp = date.replace(/[:.]/g, '-');
     const commit = report.commit(ROOT);
     const temp = mkdtempSync(join(tmpdir(), 'automx2-soak-'));
-    cleanups.push(() => Promise.resolve(rmSync(temp, { recursive: true, force: true })));
+    cleanups.add(() => Promise.resolve(rmSync(temp, { recursive: true, force: true })));
     const db = await createBenchDatabase(options.db, temp);
-    cleanups.push(() => db.drop());
+    cleanups.add(() => db.drop());
     log(`database: ${db.description}`);
 
     const serverLog = join(temp, 'server.log');
@@ -581,7 +571,7 @@ async function runSoak(argv) {
       extraConfig: options.extraConfig,
       logFile: serverLog,
     });
-    cleanups.push(() => server.stop());
+    cleanups.add(() => server.stop());
     log(
       `server ready in ${readyMs.toFixed(0)} ms (pid ${server.pid}, RSS ${rssAtReadyMiB?.toFixed(0)} MiB)`,
     );
@@ -832,7 +822,7 @@ async function runSoak(argv) {
     }
     if (!result.pass) process.exitCode = 1;
   } finally {
-    await cleanUp();
+    await cleanups.run();
     process.removeListener('SIGINT', interrupted);
     process.removeListener('SIGTERM', interrupted);
   }
