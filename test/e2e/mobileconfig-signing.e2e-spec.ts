@@ -11,6 +11,7 @@ import { checkAppleProfile } from '../clients/apple-profile-rules';
 import { startTestApp, testConfig, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 import { createTestPki, type TestPki } from '../support/test-pki';
+import { binaryBody } from '../support/binary-body';
 
 /**
  * Signed profiles (BEHAVIOUR.md §10 mobileconfig_sign_*, CLIENTS.md "mobileconfig
@@ -27,21 +28,8 @@ const QUERY = 'emailaddress=user%40example.com&name=J%C3%BCrgen%20%3CTest%3E';
  */
 const logLines: string[] = [];
 
-/** Collects the body as bytes, whatever the content type (a superagent parser). */
-function binary(
-  response: request.Response,
-  callback: (error: Error | null, body: Buffer) => void,
-): void {
-  // In Node, superagent hands parsers the raw IncomingMessage typed as its Response.
-  const stream = response as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('end', () => callback(null, Buffer.concat(chunks)));
-  stream.on('error', (error: Error) => callback(error, Buffer.alloc(0)));
-}
-
 function download(app: TestApp, query = QUERY) {
-  return request(app.url).get(`/mobileconfig/?${query}`).buffer(true).parse(binary);
+  return request(app.url).get(`/mobileconfig/?${query}`).buffer(true).parse(binaryBody);
 }
 
 /** UUIDs are new per request; everything else must be byte for byte the same. */

@@ -10,6 +10,7 @@ import {
   ENGINE_DIALECTS,
   type TestDatabase,
 } from '../support/test-databases';
+import { binaryBody } from '../support/binary-body';
 
 /**
  * Mobileconfig end to end (BEHAVIOUR.md §1, §2, §6, §7; CLIENTS.md "mobileconfig
@@ -67,22 +68,9 @@ function readProfile(xml: string): Profile {
   return { xml, top, mail, dav };
 }
 
-/** Collects the body as bytes, whatever the content type (a superagent parser). */
-function binary(
-  response: request.Response,
-  callback: (error: Error | null, body: Buffer) => void,
-): void {
-  // In Node, superagent hands parsers the raw IncomingMessage typed as its Response.
-  const stream = response as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('end', () => callback(null, Buffer.concat(chunks)));
-  stream.on('error', (error: Error) => callback(error, Buffer.alloc(0)));
-}
-
 /** GET /mobileconfig/ with the query written as given (no re-encoding). */
 function get(app: TestApp, query: string) {
-  return request(app.url).get(`${PATH}?${query}`).buffer(true).parse(binary);
+  return request(app.url).get(`${PATH}?${query}`).buffer(true).parse(binaryBody);
 }
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
