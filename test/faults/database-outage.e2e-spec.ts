@@ -1,6 +1,6 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { ensureBuilt } from '../support/dist';
-import { SEED_EXAMPLE_JSON } from '../support/fixtures';
+import { SEED_EXAMPLE_JSON, outlookRequestXml } from '../support/fixtures';
 import { createPgCluster, type PgCluster } from '../support/pg-cluster';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { describeDialect } from '../support/test-databases';
@@ -21,11 +21,7 @@ const once = firstPassOnly;
  */
 
 const ADDRESS = 'someone@example.org';
-const OUTLOOK_REQUEST =
-  '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">' +
-  `<Request><EMailAddress>${ADDRESS}</EMailAddress>` +
-  '<AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>' +
-  '</Request></Autodiscover>';
+const OUTLOOK_REQUEST = outlookRequestXml(ADDRESS);
 
 interface Answer {
   readonly status: number;

@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { SEED_EXAMPLE_JSON } from '../support/fixtures';
+import { SEED_EXAMPLE_JSON, outlookRequestXml } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import {
   createTestDatabase,
@@ -38,11 +38,7 @@ type Counts = Record<(typeof TABLES)[number], number>;
 const PREPARED = 'Database is now prepared';
 const ALREADY = 'Database already contains provider data';
 const ADDRESS = 'someone@example.org';
-const OUTLOOK_REQUEST =
-  '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">' +
-  `<Request><EMailAddress>${ADDRESS}</EMailAddress>` +
-  '<AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>' +
-  '</Request></Autodiscover>';
+const OUTLOOK_REQUEST = outlookRequestXml(ADDRESS);
 
 interface Answer {
   readonly status: number;

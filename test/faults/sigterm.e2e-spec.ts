@@ -5,6 +5,7 @@ import { ensureBuilt } from '../support/dist';
 import { parseResponses } from '../support/raw-http';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { firstPassOnly } from '../support/adapter-pass';
+import { outlookRequestXml } from '../support/fixtures';
 
 /** This file covers both adapters itself: the Express re-run of `npm test` skips it. */
 const describeOnce = firstPassOnly();
@@ -31,11 +32,7 @@ const describeOnce = firstPassOnly();
 const ADAPTERS = ['fastify', 'express'] as const satisfies readonly HttpAdapterName[];
 const EXIT_BOUND_MS = 10_000;
 const AUTOCONFIG = '/mail/config-v1.1.xml?emailaddress=user%40example.com';
-const OUTLOOK_REQUEST =
-  '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">' +
-  '<Request><EMailAddress>user@example.com</EMailAddress>' +
-  '<AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>' +
-  '</Request></Autodiscover>';
+const OUTLOOK_REQUEST = outlookRequestXml('user@example.com');
 
 type Outcome =
   | { readonly kind: 'answer'; readonly status: number; readonly afterSignal: boolean }

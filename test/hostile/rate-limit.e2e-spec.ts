@@ -2,6 +2,7 @@ import type { AppConfig, HttpAdapterName } from '../../src/config/app-config';
 import { rawRequest, targetOf, type RawResponse } from '../support/raw-http';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { firstPassOnly } from '../support/adapter-pass';
+import { outlookRequestXml } from '../support/fixtures';
 
 /** This file covers both adapters itself: the Express re-run of `npm test` skips it. */
 const describeOnce = firstPassOnly();
@@ -20,9 +21,7 @@ const describeOnce = firstPassOnly();
 const ADAPTERS = ['fastify', 'express'] as const satisfies readonly HttpAdapterName[];
 const LIMIT = 5;
 const WINDOW_MS = 1000;
-const OUTLOOK_REQUEST =
-  '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">' +
-  '<Request><EMailAddress>user@example.com</EMailAddress></Request></Autodiscover>';
+const OUTLOOK_REQUEST = outlookRequestXml('user@example.com');
 
 type Call = (app: TestApp, client?: string) => Promise<RawResponse>;
 
