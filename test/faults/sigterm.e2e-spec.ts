@@ -47,44 +47,27 @@ type Outcome =
 function get(url: string, agent: Agent, signalled: () => boolean): Promise<Outcome> {
   return new Promise((resolve) => {
     let afterResponse = false;
+    const fail = (code: string) =>
+      resolve({
+        kind: 'error',
+        code,
+        reusedSocket: req.reusedSocket,
+        afterResponse,
+        afterSignal: signalled(),
+      });
     const req = httpRequest(url, { agent, timeout: 10_000 }, (res) => {
       afterResponse = true;
       let length = 0;
       res.on('data', (chunk: Buffer) => (length += chunk.length));
       res.on('end', () => {
         const declared = Number(res.headers['content-length'] ?? length);
-        resolve(
-          length === declared
-            ? { kind: 'answer', status: res.statusCode ?? 0, afterSignal: signalled() }
-            : {
-                kind: 'error',
-                code: 'TRUNCATED',
-                reusedSocket: req.reusedSocket,
-                afterResponse,
-                afterSignal: signalled(),
-              },
-        );
+        if (length !== declared) fail('TRUNCATED');
+        else resolve({ kind: 'answer', status: res.statusCode ?? 0, afterSignal: signalled() });
       });
-      res.on('error', (error: NodeJS.ErrnoException) =>
-        resolve({
-          kind: 'error',
-          code: error.code ?? error.message,
-          reusedSocket: req.reusedSocket,
-          afterResponse,
-          afterSignal: signalled(),
-        }),
-      );
+      res.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({
-        kind: 'error',
-        code: error.code ?? error.message,
-        reusedSocket: req.reusedSocket,
-        afterResponse,
-        afterSignal: signalled(),
-      }),
-    );
+    req.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
     req.end();
   });
 }
