@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Max,
@@ -141,18 +142,27 @@ export class SeedDocumentDto {
 
   @IsArray()
   @ArrayMinSize(1)
+  // Nested validation alone lets an entry that is itself an array through: it
+  // validates that array's items instead, and `[]` has none.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SeedDomainDto)
   domains!: SeedDomainDto[];
 
   @IsOptional()
   @IsArray()
+  // Nested validation alone lets an entry that is itself an array through: it
+  // validates that array's items instead, and `[]` has none.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SeedLdapServerDto)
   ldapservers?: SeedLdapServerDto[];
 
   @IsArray()
   @ArrayMinSize(1)
+  // Nested validation alone lets an entry that is itself an array through: it
+  // validates that array's items instead, and `[]` has none.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SeedServerDto)
   servers!: SeedServerDto[];

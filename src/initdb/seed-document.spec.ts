@@ -384,6 +384,26 @@ describe(planFromDocument.name, () => {
       ['domains an object', (doc: Json) => (doc.domains = {}), /^domains: must be an array/],
       ['domains as strings', (doc: Json) => (doc.domains = ['a.example']), /^domains\[0\]: /],
       ['a null domain', (doc: Json) => (doc.domains = [null]), /^domains\[0\]: /],
+      [
+        'a domain that is an array',
+        (doc: Json) => (doc.domains = [[]]),
+        /^domains\[0\]: must be an object/,
+      ],
+      [
+        'a second domain that is an array',
+        (doc: Json) => (doc.domains = [{ name: 'a.example' }, [{ name: 'b.example' }]]),
+        /^domains\[1\]: must be an object/,
+      ],
+      [
+        'a server that is an array',
+        (doc: Json) => (doc.servers = [[]]),
+        /^servers\[0\]: must be an object/,
+      ],
+      [
+        'an LDAP server that is an array',
+        (doc: Json) => (doc.ldapservers = [[]]),
+        /^ldapservers\[0\]: must be an object/,
+      ],
       ['domain name missing', (doc: Json) => (doc.domains = [{}]), /^domains\[0\]\.name: missing/],
       ['domain name empty', (doc: Json) => (doc.domains = [{ name: '' }]), /^domains\[0\]\.name: /],
       [

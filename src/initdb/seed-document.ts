@@ -63,6 +63,9 @@ function firstProblem(errors: ValidationError[], prefix = ''): string {
     if (Object.keys(constraints).length > 0) {
       if (error.value === undefined) return `${path}: missing`;
       if (constraints['nestedValidation']) return `${path}: must be an object`;
+      if (constraints['isObject'] && Array.isArray(error.value)) {
+        return `${path}[${firstNonObject(error.value)}]: must be an object`;
+      }
       const key = CONSTRAINT_ORDER.find((name) => constraints[name] !== undefined);
       const constraint = constraints[key ?? ''] ?? Object.values(constraints)[0] ?? 'invalid';
       return `${path}: ${constraint.replace(/^\S+ /, '')}`;
@@ -70,6 +73,12 @@ function firstProblem(errors: ValidationError[], prefix = ''): string {
     if (error.children?.length) return firstProblem(error.children, path);
   }
   return 'document: invalid';
+}
+
+function firstNonObject(entries: readonly unknown[]): number {
+  return entries.findIndex(
+    (entry) => typeof entry !== 'object' || entry === null || Array.isArray(entry),
+  );
 }
 
 function toPlan(document: SeedDocumentDto): SeedPlan {
