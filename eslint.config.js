@@ -34,6 +34,22 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The Thunderbird conformance harness (test/thunderbird/harness): ES modules run by
+    // plain Node, reading one global that the harness itself installs (Ci).
+    files: ['**/*.mjs'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        process: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly',
+        setImmediate: 'readonly',
+        Ci: 'readonly',
+      },
+    },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',

@@ -1,5 +1,7 @@
 /** Jest: `unit` = pure code beside the sources and the client-rule checkers;
- *  `e2e` = real HTTP against the real application and real databases. */
+ *  `e2e` = real HTTP against the real application and real databases;
+ *  `thunderbird` = Thunderbird's own account-setup code reading our documents
+ *  (needs scripts/fetch-thunderbird.sh). */
 const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }];
 
 const common = {
@@ -21,6 +23,11 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'thunderbird',
+      testMatch: ['<rootDir>/test/thunderbird/**/*.conformance-spec.ts'],
     },
   ],
 };

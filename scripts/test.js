@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-/* `npm test`: every Jest project (unit, e2e with real databases, LDAP, HTTP) on the
- * default HTTP adapter (Fastify), then the e2e project again on Express, then one plain
+/* `npm test`: every Jest project (unit, e2e with real databases, LDAP, HTTP, and the
+ * Thunderbird conformance suite, which skips without scripts/fetch-thunderbird.sh's cache)
+ * on the default HTTP adapter (Fastify), then the e2e project again on Express, then one plain
  * closing line `N passed, N failed` (from Jest's JSON reports) so that a run that
  * executed no test can never look green. Extra arguments go to Jest and skip the
  * Express pass (`npm test -- src/config` runs just that). */

@@ -1,7 +1,6 @@
 import { parseXmlDocument, type XmlElement } from '../../test/clients/xml-tree';
 import { DomainError } from '../common/domain-error';
 import type { DavServer, DomainSettings, MailServer } from '../mail-settings/domain-settings';
-import { autoconfigAuthentication, autoconfigSocketType } from './autoconfig-mapping';
 import { AutoconfigRenderer } from './autoconfig.renderer';
 
 type Element = XmlElement;
@@ -326,32 +325,5 @@ describe(AutoconfigRenderer.name, () => {
       expect(() => renderer.render(settings)).toThrow(DomainError);
       expect(() => renderer.render(settings)).toThrow('Stored data cannot be written as XML');
     });
-  });
-});
-
-describe(autoconfigSocketType.name, () => {
-  it.each([
-    ['SSL', 'SSL'],
-    ['STARTTLS', 'STARTTLS'],
-    ['Auto', 'STARTTLS'],
-    ['None', 'plain'],
-    ['plain', 'plain'],
-    ['sTaRtTlS', 'STARTTLS'],
-    ['tls', 'tls'],
-    ['', ''],
-  ])('maps %p to %p', (stored, expected) => {
-    expect(autoconfigSocketType(stored)).toBe(expected);
-  });
-});
-
-describe(autoconfigAuthentication.name, () => {
-  it.each([
-    ['plain', 'password-cleartext'],
-    ['SECURE', 'password-encrypted'],
-    ['password-encrypted', 'password-encrypted'],
-    ['OAuth2', 'OAuth2'],
-    ['', ''],
-  ])('maps %p to %p', (stored, expected) => {
-    expect(autoconfigAuthentication(stored)).toBe(expected);
   });
 });

@@ -4,11 +4,8 @@ import { DomainError } from '../common/domain-error';
 import { xmlText } from '../common/xml-text';
 import type { DomainSettings, MailServer } from '../mail-settings/domain-settings';
 import type { DirectoryEntry } from '../mail-settings/mailbox';
-import {
-  autoconfigAuthentication,
-  autoconfigServerKind,
-  autoconfigSocketType,
-} from './autoconfig-mapping';
+import { mozillaAuthentication, mozillaSocketType } from '../mail-settings/client-vocabulary';
+import { autoconfigServerKind } from './autoconfig-mapping';
 
 type XMLBuilder = ReturnType<typeof create>;
 
@@ -45,9 +42,9 @@ function appendServer(parent: XMLBuilder, server: MailServer, uid: string | unde
   const element = parent.ele(kind.element, { type: kind.type });
   appendText(element, 'hostname', server.name);
   appendText(element, 'port', String(server.port));
-  appendText(element, 'socketType', autoconfigSocketType(server.socketType));
+  appendText(element, 'socketType', mozillaSocketType(server.socketType));
   appendText(element, 'username', uid ?? server.userName);
-  appendText(element, 'authentication', autoconfigAuthentication(server.authentication));
+  appendText(element, 'authentication', mozillaAuthentication(server.authentication));
 }
 
 /** Adds `<name>text</name>`; an empty text gives `<name />`, as upstream writes it. */

@@ -120,7 +120,7 @@ describe('AutodiscoverRenderer.renderOutlook', () => {
       HEAD +
         ACCOUNT_HEAD +
         '<Protocol><Type>IMAP</Type><Server>imap.example.com</Server><Port>143</Port>' +
-        '<LoginName>alice@example.com</LoginName><SSL>off</SSL><Encryption>TLS</Encryption>' +
+        '<LoginName>alice@example.com</LoginName><SSL>on</SSL><Encryption>TLS</Encryption>' +
         '<SPA>off</SPA></Protocol>' +
         '<Protocol><Type>SMTP</Type><Server>smtp.example.com</Server><Port>465</Port>' +
         '<LoginName>alice@example.com</LoginName><SSL>on</SSL><Encryption>SSL</Encryption>' +
@@ -161,14 +161,19 @@ describe('AutodiscoverRenderer.renderOutlook', () => {
     expect(act).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_DATA' }));
   });
 
+  // SSL is off only for an unencrypted server: Thunderbird reads `SSL off` as "no
+  // encryption" whatever Encryption says. Unknown values are never sent as unencrypted.
   it.each([
     ['SSL', '<SSL>on</SSL><Encryption>SSL</Encryption>'],
-    ['STARTTLS', '<SSL>off</SSL><Encryption>TLS</Encryption>'],
-    ['Auto', '<SSL>off</SSL><Encryption>Auto</Encryption>'],
+    ['STARTTLS', '<SSL>on</SSL><Encryption>TLS</Encryption>'],
+    ['Auto', '<SSL>on</SSL><Encryption>Auto</Encryption>'],
     ['None', '<SSL>off</SSL><Encryption>None</Encryption>'],
-    ['plain', '<SSL>off</SSL><SPA>'],
-    ['ssl', '<SSL>off</SSL><SPA>'],
-    ['', '<SSL>off</SSL><SPA>'],
+    ['plain', '<SSL>off</SSL><Encryption>None</Encryption>'],
+    ['ssl', '<SSL>on</SSL><Encryption>SSL</Encryption>'],
+    ['starttls', '<SSL>on</SSL><Encryption>TLS</Encryption>'],
+    [' NONE ', '<SSL>off</SSL><Encryption>None</Encryption>'],
+    ['tls', '<SSL>on</SSL><SPA>'],
+    ['', '<SSL>on</SSL><SPA>'],
   ])('maps socket type %j', (socketType, expected) => {
     const [protocol] = protocols(render([mail({ socketType })]));
     expect(protocol).toContain(`</LoginName>${expected}`);
@@ -177,7 +182,19 @@ describe('AutodiscoverRenderer.renderOutlook', () => {
 
   it('writes an empty LoginName as <LoginName />', () => {
     const [protocol] = protocols(render([mail({ userName: '' })]));
-    expect(protocol).toContain('<Port>143</Port><LoginName /><SSL>off</SSL>');
+    expect(protocol).toContain('<Port>143</Port><LoginName /><SSL>on</SSL>');
+  });
+
+  it.each([
+    ['NTLM', 'on'],
+    ['gssapi', 'on'],
+    ['plain', 'off'],
+    ['password-encrypted', 'off'],
+    ['OAuth2', 'off'],
+    ['unknown', 'off'],
+  ])('writes SPA for authentication %j as %j', (authentication, spa) => {
+    const [protocol] = protocols(render([mail({ authentication })]));
+    expect(protocol).toMatch(new RegExp(`<SPA>${spa}</SPA></Protocol>$`));
   });
 
   it('uses the directory uid as LoginName for every mail server, verbatim', () => {

@@ -3,6 +3,7 @@ import { create } from 'xmlbuilder2';
 import { DomainError } from '../common/domain-error';
 import { xmlText } from '../common/xml-text';
 import type { DavServer, DomainSettings, MailServer } from '../mail-settings/domain-settings';
+import { outlookSecurity } from '../mail-settings/client-vocabulary';
 import type { DirectoryEntry, EmailAddress } from '../mail-settings/mailbox';
 import { expandPlaceholders } from '../mail-settings/placeholders';
 import {
@@ -28,14 +29,6 @@ const DAV_PROTOCOL_TYPES: Readonly<Record<string, string>> = {
   carddav: 'CardDAV',
 };
 
-/** socket_type → `Encryption`; values not listed get no `Encryption` element. */
-const ENCRYPTION: Readonly<Record<string, string>> = {
-  SSL: 'SSL',
-  STARTTLS: 'TLS',
-  Auto: 'Auto',
-  None: 'None',
-};
-
 const MOBILESYNC_MESSAGES: Readonly<Record<MobilesyncErrorCode, string>> = {
   600: 'Invalid Request',
   601: 'No ActiveSync provider is available for this address',
@@ -57,7 +50,7 @@ const MOBILESYNC_ERROR_STATUS = '2';
 export class AutodiscoverRenderer {
   /**
    * The Outlook POX response. Mail `Protocol` children: Type, Server, Port, LoginName,
-   * SSL, Encryption (when mapped), SPA. DAV `Protocol` children: Type, Server, Port
+   * SSL, Encryption (when mapped), SPA (client-vocabulary.ts `outlookSecurity`). DAV `Protocol` children: Type, Server, Port
    * (when > 0), SSL, DomainRequired, LoginName (when non-empty).
    */
   renderOutlook(
@@ -117,10 +110,10 @@ function appendMailProtocol(
     'LoginName',
     uid !== '' ? uid : expandPlaceholders(server.userName, address),
   );
-  protocol.ele('SSL').txt(onOff(server.socketType === 'SSL'));
-  const encryption = ENCRYPTION[server.socketType];
-  if (encryption !== undefined) protocol.ele('Encryption').txt(encryption);
-  protocol.ele('SPA').txt('off');
+  const security = outlookSecurity(server.socketType, server.authentication);
+  protocol.ele('SSL').txt(security.ssl);
+  if (security.encryption !== undefined) protocol.ele('Encryption').txt(security.encryption);
+  protocol.ele('SPA').txt(security.spa);
 }
 
 function appendDavProtocol(account: XMLBuilder, server: DavServer, address: EmailAddress): void {

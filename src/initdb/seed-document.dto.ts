@@ -16,6 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsPort, IsStorableText } from './field-rule.decorators';
 
 const BOOLEAN_WORDS: Record<string, boolean> = {
   true: true,
@@ -42,6 +43,7 @@ export class SeedDomainDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
+  @IsStorableText()
   name!: string;
 
   @IsOptional()
@@ -56,25 +58,28 @@ export class SeedLdapServerDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
+  @IsStorableText()
   name!: string;
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
+  @IsStorableText()
   search_base!: string;
 
   @IsString()
   @MaxLength(128)
+  @IsStorableText()
   bind_user!: string;
 
   @IsString()
   @MaxLength(128)
+  @IsStorableText({ secret: true })
   bind_password!: string;
 
   @IsOptional()
   @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsPort('service')
   port?: number;
 
   @IsOptional()
@@ -86,17 +91,20 @@ export class SeedLdapServerDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
+  @IsStorableText()
   search_filter?: string;
 
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
+  @IsStorableText()
   attr_uid?: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(32)
+  @IsStorableText()
   attr_cn?: string;
 }
 
@@ -109,18 +117,19 @@ export class SeedServerDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
+  @IsStorableText()
   name?: string;
 
   @ValidateIf(isDav)
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
+  @IsStorableText()
   url?: string;
 
   @IsOptional()
   @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsPort((server) => (isDav(server as SeedServerDto) ? 'dav' : 'service'))
   port?: number;
 
   @IsOptional()
@@ -138,6 +147,7 @@ export class SeedDocumentDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
+  @IsStorableText()
   provider!: string;
 
   @IsArray()

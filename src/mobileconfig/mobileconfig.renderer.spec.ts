@@ -278,7 +278,12 @@ describe('MobileconfigRenderer', () => {
       ['STARTTLS', true],
       ['None', false],
       ['plain', false],
-      ['Auto', false],
+      ['Auto', true],
+      ['ssl', true],
+      ['starttls', true],
+      ['NONE', false],
+      ['PLAIN', false],
+      ['unknown', true],
     ])('maps socket type %s to UseSSL %s', (socketType, useSsl) => {
       const servers = [mailServer('imap', { socketType }), mailServer('smtp', { socketType })];
       const payload = mail(render({ settings: settings(servers) }));
@@ -349,6 +354,12 @@ describe('MobileconfigRenderer', () => {
       ['none', 'EmailAuthNone'],
       ['NTLM', 'EmailAuthNTLM'],
       ['plain', 'EmailAuthPassword'],
+      ['password-cleartext', 'EmailAuthPassword'],
+      ['PLAIN', 'EmailAuthPassword'],
+      ['secure', 'EmailAuthCRAMMD5'],
+      ['password-encrypted', 'EmailAuthCRAMMD5'],
+      ['ntlm', 'EmailAuthNTLM'],
+      ['client-IP-address', 'EmailAuthNone'],
     ])('maps %s to %s', (authentication, apple) => {
       const servers = [
         mailServer('imap', { authentication }),
@@ -359,7 +370,8 @@ describe('MobileconfigRenderer', () => {
       expect(payload.OutgoingMailServerAuthentication).toBe(apple);
     });
 
-    it.each(['password-cleartext', 'secure', 'PLAIN', 'ntlm', ''])(
+    // Apple profiles have no OAuth2, Kerberos or client-certificate authentication.
+    it.each(['OAuth2', 'GSSAPI', 'TLS-client-cert', 'bogus', ''])(
       'refuses the stored value %p',
       (authentication) => {
         for (const servers of [
@@ -397,12 +409,25 @@ describe('MobileconfigRenderer', () => {
       expect(payload.OutgoingMailServerHostName).toBe('ssl-smtp');
     });
 
+    it('counts Auto and any spelling of SSL/STARTTLS as encrypted', () => {
+      const servers = [
+        mailServer('imap', { name: 'imap-a', socketType: 'None' }),
+        mailServer('imap', { name: 'imap-b', socketType: 'Auto' }),
+        mailServer('smtp', { name: 'smtp-a', socketType: 'PLAIN' }),
+        mailServer('smtp', { name: 'smtp-b', socketType: 'starttls' }),
+      ];
+      const payload = mail(render({ settings: settings(servers) }));
+      expect(payload.IncomingMailServerHostName).toBe('imap-b');
+      expect(payload.OutgoingMailServerHostName).toBe('smtp-b');
+      expect(payload.IncomingMailServerUseSSL).toBe(true);
+    });
+
     it('takes the first of the type when none uses SSL/STARTTLS', () => {
       const servers = [
         mailServer('smtp', { name: 'smtp-a', socketType: 'None' }),
         mailServer('imap', { name: 'imap-a', socketType: 'None' }),
-        mailServer('imap', { name: 'imap-b', socketType: 'Auto' }),
-        mailServer('smtp', { name: 'smtp-b', socketType: 'Auto' }),
+        mailServer('imap', { name: 'imap-b', socketType: 'plain' }),
+        mailServer('smtp', { name: 'smtp-b', socketType: 'bogus' }),
       ];
       const payload = mail(render({ settings: settings(servers) }));
       expect(payload.IncomingMailServerHostName).toBe('imap-a');
@@ -585,7 +610,7 @@ describe('MobileconfigRenderer', () => {
       expect(js(asDict(payloads(xml)[1])).CalDAVHostName).toBe('2001:db8::1');
     });
 
-    it('uses the directory uid, else the stored user name, else no username', () => {
+    it('uses the stored user name, replaced by the directory uid, and none without one', () => {
       const named = davServer('caldav', { userName: 'stored' });
       const unnamed = davServer('carddav', { userName: null });
       const plain = render({ settings: settings(undefined, [named, unnamed]) });
@@ -596,7 +621,7 @@ describe('MobileconfigRenderer', () => {
         directory: { uid: 'jdoe' },
       });
       expect(js(asDict(payloads(withUid)[1])).CalDAVUsername).toBe('jdoe');
-      expect(js(asDict(payloads(withUid)[2])).CardDAVUsername).toBe('jdoe');
+      expect(keysOf(asDict(payloads(withUid)[2]))).not.toContain('CardDAVUsername');
     });
 
     it('skips servers of unknown type and URLs without a host', () => {

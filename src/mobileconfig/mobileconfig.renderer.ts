@@ -23,6 +23,8 @@ import { build, type PlistValue as LibraryValue } from 'plist';
 import { DomainError } from '../common/domain-error';
 import type { DavServer, DomainSettings, MailServer } from '../mail-settings/domain-settings';
 import type { DirectoryEntry, EmailAddress } from '../mail-settings/mailbox';
+import { asciiHostname, asciiUrl } from '../mail-settings/ascii-names';
+import { appleAuthentication, isEncrypted, socketTypeOf } from '../mail-settings/client-vocabulary';
 import { expandPlaceholders } from '../mail-settings/placeholders';
 
 export interface MobileconfigInput {
@@ -51,14 +53,6 @@ const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 /** `scheme://[userinfo@]host:PORT` followed by a path, query, fragment or the end. */
 const URL_AUTHORITY_PORT =
   /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):(\d{1,5})(?:[/?#]|$)/;
-
-const ENCRYPTED_SOCKET_TYPES: ReadonlySet<string> = new Set(['SSL', 'STARTTLS']);
-
-const AUTHENTICATION: ReadonlyMap<string, string> = new Map([
-  ['none', 'EmailAuthNone'],
-  ['NTLM', 'EmailAuthNTLM'],
-  ['plain', 'EmailAuthPassword'],
-]);
 
 interface DavKind {
   /** Key prefix, `CalDAV` or `CardDAV`. */
@@ -177,10 +171,11 @@ function chooseMailServers(servers: readonly MailServer[]): {
   return { incoming, outgoing };
 }
 
-/** The first server of the type using SSL or STARTTLS, else the first of the type. */
+/** The first encrypted server of the type (SSL, STARTTLS, Auto), else the first of the type. */
 function preferredServer(servers: readonly MailServer[], type: string): MailServer | undefined {
   const ofType = servers.filter((server) => server.type === type);
-  return ofType.find((server) => ENCRYPTED_SOCKET_TYPES.has(server.socketType)) ?? ofType[0];
+  const encrypted = (server: MailServer) => (socketTypeOf(server.socketType) ?? 'None') !== 'None';
+  return ofType.find(encrypted) ?? ofType[0];
 }
 
 function accountName(input: MobileconfigInput, context: RenderContext): string | undefined {
@@ -195,16 +190,16 @@ function serverKeys(
 ): PlistDict {
   const prefix = `${direction}MailServer`;
   return {
-    [`${prefix}Authentication`]: appleAuthentication(server.authentication),
-    [`${prefix}HostName`]: context.expand(server.name),
+    [`${prefix}Authentication`]: profileAuthentication(server.authentication),
+    [`${prefix}HostName`]: asciiHostname(context.expand(server.name)),
     [`${prefix}PortNumber`]: server.port >= 1 ? server.port : undefined,
-    [`${prefix}UseSSL`]: ENCRYPTED_SOCKET_TYPES.has(server.socketType),
+    [`${prefix}UseSSL`]: isEncrypted(server.socketType),
     [`${prefix}Username`]: nonEmpty(context.expand(context.uid ?? server.userName)),
   };
 }
 
-function appleAuthentication(stored: string): string {
-  const mapped = AUTHENTICATION.get(stored);
+function profileAuthentication(stored: string): string {
+  const mapped = appleAuthentication(stored);
   if (mapped === undefined) throw new DomainError('UNSUPPORTED_DATA', 'Unsupported authentication');
   return mapped;
 }
@@ -217,7 +212,7 @@ function appleAuthentication(stored: string): string {
 function davPayload(server: DavServer, context: RenderContext): PlistDict | undefined {
   const kind = DAV_KINDS.get(server.type);
   if (!kind) return undefined;
-  const url = context.expand(server.url);
+  const url = asciiUrl(context.expand(server.url));
   const host = hostOf(url);
   if (!host) return undefined;
   const { prefix, payloadType } = kind;
@@ -239,10 +234,15 @@ function davPayload(server: DavServer, context: RenderContext): PlistDict | unde
   };
 }
 
-/** The directory uid when known (as for mail servers), else the stored user name. */
+/**
+ * The stored user name, replaced by the directory uid when known (as for mail servers);
+ * none when the server has none. (A uid given where the data has no user name would
+ * also tell `ldap_no_match = generic` callers that the directory knows the address.)
+ */
 function davUsername(server: DavServer, context: RenderContext): string | undefined {
-  const name = context.uid ?? nonEmpty(server.userName ?? undefined);
-  return name === undefined ? undefined : nonEmpty(context.expand(name));
+  const stored = nonEmpty(server.userName ?? undefined);
+  if (stored === undefined) return undefined;
+  return nonEmpty(context.expand(context.uid ?? stored));
 }
 
 function hostOf(url: string): string | undefined {

@@ -1,6 +1,7 @@
 import type { DomainSettings, MailServer } from '../../src/mail-settings/domain-settings';
 import type { EmailAddress } from '../../src/mail-settings/mailbox';
 import { buildPlistXml, renderMobileconfig } from '../../src/mobileconfig/mobileconfig.renderer';
+import type { StoredMailServer } from './stored-servers';
 import {
   MAIL_AUTHENTICATION_VALUES,
   checkAppleProfile,
@@ -448,5 +449,220 @@ describe('checkAppleProfile', () => {
     expect(violations).toEqual([
       'PayloadContent[0] (com.apple.mail.managed): missing required key EmailAccountType',
     ]);
+  });
+});
+
+describe('checkAppleProfile: host names, URLs and ports (issue 13)', () => {
+  const MAIL = 'PayloadContent[0] (com.apple.mail.managed)';
+  const CALDAV = 'PayloadContent[1] (com.apple.caldav.account)';
+  const CARDDAV = 'PayloadContent[2] (com.apple.carddav.account)';
+
+  // Each row: what is wrong, the bad profile, the one violation that must be reported.
+  it.each<[string, () => string, string]>([
+    [
+      'a U-label IncomingMailServerHostName',
+      () => payload(0, (m) => void (m.IncomingMailServerHostName = 'imap.bücher.example')),
+      `${MAIL}.IncomingMailServerHostName: "imap.bücher.example" is not ASCII (the A-label is "imap.xn--bcher-kva.example")`,
+    ],
+    [
+      'a U-label OutgoingMailServerHostName',
+      () => payload(0, (m) => void (m.OutgoingMailServerHostName = 'smtp.münchen.example')),
+      `${MAIL}.OutgoingMailServerHostName: "smtp.münchen.example" is not ASCII (the A-label is "smtp.xn--mnchen-3ya.example")`,
+    ],
+    [
+      'a U-label CalDAVHostName',
+      () => payload(1, (m) => void (m.CalDAVHostName = 'kalender.bücher.example')),
+      `${CALDAV}.CalDAVHostName: "kalender.bücher.example" is not ASCII`,
+    ],
+    [
+      'a U-label CardDAVHostName',
+      () => payload(2, (m) => void (m.CardDAVHostName = 'karten.bücher.example')),
+      `${CARDDAV}.CardDAVHostName: "karten.bücher.example" is not ASCII`,
+    ],
+    [
+      'a CalDAVPrincipalURL with a non-ASCII path',
+      () =>
+        payload(1, (m) => void (m.CalDAVPrincipalURL = 'https://cal.example.net/kalender/straße/')),
+      `${CALDAV}.CalDAVPrincipalURL: "https://cal.example.net/kalender/straße/" is not ASCII (A-label host, percent-encoded path; as the URL standard serialises it: "https://cal.example.net/kalender/stra%C3%9Fe/")`,
+    ],
+    [
+      'a CardDAVPrincipalURL with a U-label host',
+      () => payload(2, (m) => void (m.CardDAVPrincipalURL = 'http://karten.bücher.example:8080/')),
+      `"http://karten.xn--bcher-kva.example:8080/"`,
+    ],
+    [
+      'IncomingMailServerPortNumber 0',
+      () => payload(0, (m) => void (m.IncomingMailServerPortNumber = 0)),
+      `${MAIL}.IncomingMailServerPortNumber: 0 is not a port from 1 to 65535`,
+    ],
+    [
+      'OutgoingMailServerPortNumber 70000',
+      () => payload(0, (m) => void (m.OutgoingMailServerPortNumber = 70000)),
+      `${MAIL}.OutgoingMailServerPortNumber: 70000 is not a port from 1 to 65535`,
+    ],
+    [
+      'IncomingMailServerPortNumber -1',
+      () => payload(0, (m) => void (m.IncomingMailServerPortNumber = -1)),
+      `${MAIL}.IncomingMailServerPortNumber: -1 is not a port from 1 to 65535`,
+    ],
+    [
+      'CalDAVPort 65536',
+      () => payload(1, (m) => void (m.CalDAVPort = 65536)),
+      `${CALDAV}.CalDAVPort: 65536 is not a port from 1 to 65535`,
+    ],
+    [
+      'CardDAVPort 0',
+      () => payload(2, (m) => void (m.CardDAVPort = 0)),
+      `${CARDDAV}.CardDAVPort: 0 is not a port from 1 to 65535`,
+    ],
+    [
+      'IncomingMailServerAuthentication in the wrong case',
+      () => payload(0, (m) => void (m.IncomingMailServerAuthentication = 'emailauthpassword')),
+      `${MAIL}.IncomingMailServerAuthentication: "emailauthpassword" is not one of`,
+    ],
+    [
+      'OutgoingMailServerAuthentication not Apple’s (an OAuth word)',
+      () => payload(0, (m) => void (m.OutgoingMailServerAuthentication = 'EmailAuthOAuth2')),
+      `${MAIL}.OutgoingMailServerAuthentication: "EmailAuthOAuth2" is not one of`,
+    ],
+  ])('reports %s, and nothing else', (_case, bad, violation) => {
+    const violations = checkAppleProfile(bad());
+    expect(violations).toHaveLength(1);
+    expect(violations[0]).toContain(violation);
+  });
+
+  it('accepts A-label host names, percent-encoded URLs and the ports 1 and 65535', () => {
+    const xml = topLevel((profile) => {
+      const [mail, caldav, carddav] = payloadsOf(profile) as Dict[];
+      Object.assign(mail!, {
+        IncomingMailServerHostName: 'imap.xn--bcher-kva.example',
+        IncomingMailServerPortNumber: 1,
+        OutgoingMailServerPortNumber: 65535,
+      });
+      Object.assign(caldav!, {
+        CalDAVHostName: 'kalender.xn--bcher-kva.example',
+        CalDAVPrincipalURL: 'https://kalender.xn--bcher-kva.example/stra%C3%9Fe/%EMAILADDRESS%/',
+      });
+      Object.assign(carddav!, { CardDAVPort: 65535 });
+    });
+    expect(checkAppleProfile(xml)).toEqual([]);
+  });
+
+  it('accepts what the renderer makes of IDN host names, DAV URLs and an IDN address', () => {
+    const idn: DomainSettings = {
+      ...settings,
+      domainName: 'münchen.example',
+      providerDomains: ['münchen.example'],
+      servers: [
+        { ...mailServer(1, 'imap', 993), name: 'imap.bücher.example' },
+        { ...mailServer(2, 'smtp', 465), name: 'smtp.bücher.example' },
+      ],
+      davServers: settings.davServers.map((server) => ({
+        ...server,
+        url: server.url.replace('.example.net/', '.bücher.example/straße/%EMAILADDRESS%/'),
+      })),
+    };
+    const jorg: EmailAddress = {
+      address: 'jörg@münchen.example',
+      localPart: 'jörg',
+      domain: 'münchen.example',
+    };
+    const xml = renderMobileconfig({ settings: idn, address: jorg });
+    expect(checkAppleProfile(xml, { mailServers: idn.servers })).toEqual([]);
+  });
+});
+
+describe('checkAppleProfile with the stored rows: UseSSL', () => {
+  /** The rows of the good profile's two servers, with the socket types given. */
+  function rows(incoming: string, outgoing: string): StoredMailServer[] {
+    return [
+      { ...mailServer(1, 'imap', 993), socketType: incoming },
+      { ...mailServer(2, 'smtp', 465), socketType: outgoing },
+    ];
+  }
+  const useSsl = (incoming: boolean | undefined, outgoing: boolean | undefined) =>
+    payload(0, (m) => {
+      if (incoming === undefined) delete m.IncomingMailServerUseSSL;
+      else m.IncomingMailServerUseSSL = incoming;
+      if (outgoing === undefined) delete m.OutgoingMailServerUseSSL;
+      else m.OutgoingMailServerUseSSL = outgoing;
+    });
+
+  it('accepts UseSSL true for SSL and STARTTLS servers stored in any spelling', () => {
+    for (const [incoming, outgoing] of [
+      ['SSL', 'STARTTLS'],
+      ['ssl', 'starttls'],
+      ['Ssl', 'StartTLS'],
+    ] as const) {
+      expect(
+        checkAppleProfile(useSsl(true, true), { mailServers: rows(incoming, outgoing) }),
+      ).toEqual([]);
+    }
+  });
+
+  it.each(['SSL', 'ssl', 'STARTTLS', 'Starttls'])(
+    'reports UseSSL false or missing for a server stored as %p',
+    (socketType) => {
+      for (const value of [false, undefined]) {
+        const violations = checkAppleProfile(useSsl(true, value), {
+          mailServers: rows('SSL', socketType),
+        });
+        expect(violations).toHaveLength(1);
+        expect(violations[0]).toContain('OutgoingMailServerUseSSL: false');
+        expect(violations[0]).toContain(`"${socketType}"`);
+        expect(violations[0]).toContain('expected true');
+      }
+    },
+  );
+
+  it.each(['None', 'none', 'plain', 'PLAIN'])(
+    'reports UseSSL true for a server stored as %p, accepts false or missing',
+    (socketType) => {
+      const mailServers = rows(socketType, 'SSL');
+      const violations = checkAppleProfile(useSsl(true, true), { mailServers });
+      expect(violations).toHaveLength(1);
+      expect(violations[0]).toContain('IncomingMailServerUseSSL: true');
+      expect(violations[0]).toContain('expected false');
+      expect(checkAppleProfile(useSsl(false, true), { mailServers })).toEqual([]);
+      expect(checkAppleProfile(useSsl(undefined, true), { mailServers })).toEqual([]);
+    },
+  );
+
+  it('leaves UseSSL to the renderer for Auto and unknown socket types', () => {
+    for (const value of [true, false]) {
+      expect(checkAppleProfile(useSsl(value, true), { mailServers: rows('AUTO', 'SSL') })).toEqual(
+        [],
+      );
+      expect(checkAppleProfile(useSsl(value, true), { mailServers: rows('tls', 'SSL') })).toEqual(
+        [],
+      );
+    }
+  });
+
+  it('reports a mail server that is none of the stored rows (name, port or type)', () => {
+    const otherHost = payload(0, (m) => void (m.IncomingMailServerHostName = 'imap.example.org'));
+    expect(checkAppleProfile(otherHost, { mailServers: rows('SSL', 'SSL') })).toEqual([
+      'PayloadContent[0] (com.apple.mail.managed): IncomingMailServerHostName "imap.example.org":993 is none of the imap/pop rows the profile should be made from',
+    ]);
+    const otherPort = payload(0, (m) => void (m.OutgoingMailServerPortNumber = 587));
+    expect(checkAppleProfile(otherPort, { mailServers: rows('SSL', 'SSL') })).toEqual([
+      expect.stringContaining('"smtp.example.net":587 is none of'),
+    ]);
+    const smtpAsIncoming = rows('SSL', 'SSL').map((row) => ({ ...row, type: 'smtp' }));
+    expect(checkAppleProfile(goodProfile(), { mailServers: smtpAsIncoming })).toEqual([
+      expect.stringContaining('IncomingMailServerHostName "imap.example.net":993 is none of'),
+    ]);
+  });
+
+  it('finds a stored U-label server by its A-label', () => {
+    const stored = rows('SSL', 'SSL').map((row) => ({
+      ...row,
+      name: row.name.replace('example.net', 'bücher.example'),
+    }));
+    const xml = payload(0, (m) => {
+      m.IncomingMailServerHostName = 'imap.xn--bcher-kva.example';
+      m.OutgoingMailServerHostName = 'SMTP.XN--BCHER-KVA.EXAMPLE';
+    });
+    expect(checkAppleProfile(xml, { mailServers: stored })).toEqual([]);
   });
 });

@@ -12,6 +12,11 @@
  * Keys the YAML does not list are reported too (Apple ignores them, so a misspelt key
  * silently does nothing). Only keys the YAML marks for iOS or macOS are listed.
  *
+ * On top of the schema (CLIENTS.md, issue 13): host names are ASCII (A-labels), DAV
+ * principal URLs are ASCII (A-label host, percent-encoded path), ports are 1–65535, and,
+ * given the rows the profile was made from, each mail server's UseSSL is true for a
+ * stored SSL or STARTTLS server (false for `None`/`plain`).
+ *
  * The plist is read by a small typed reader (over fast-xml-parser) that keeps the
  * element kind, so `<integer>` and `<real>` stay distinct: `plist.parse` would turn both
  * into a JS number
@@ -19,6 +24,8 @@
  */
 import { parse as parsePlist } from 'plist';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { asciiUrlViolation, asciiViolation, isPortNumber, MAX_PORT } from './host-names';
+import { encryptionOf, findStoredServer, type StoredMailServer } from './stored-servers';
 
 // ---------------------------------------------------------------------------
 // Typed plist reader
@@ -187,14 +194,18 @@ export interface KeyRule {
   readonly required?: boolean;
   /** YAML `rangelist`. */
   readonly allowed?: readonly (string | number)[];
+  /** What the value must be beyond its type: an ASCII host name or URL, a TCP port. */
+  readonly value?: 'host' | 'url' | 'port';
 }
 
 export type PayloadRules = Readonly<Record<string, KeyRule>>;
 
 const STRING: KeyRule = { type: 'string' };
 const REQUIRED_STRING: KeyRule = { type: 'string', required: true };
-const INTEGER: KeyRule = { type: 'integer' };
 const BOOLEAN: KeyRule = { type: 'boolean' };
+const HOST: KeyRule = { type: 'string', required: true, value: 'host' };
+const URL_STRING: KeyRule = { type: 'string', value: 'url' };
+const PORT: KeyRule = { type: 'integer', value: 'port' };
 const VERSION_1: KeyRule = { type: 'integer', required: true, allowed: [1] };
 
 /** TopLevel.yaml, `payloadkeys`. */
@@ -254,8 +265,8 @@ const MAIL_RULES: PayloadRules = {
     required: true,
     allowed: MAIL_AUTHENTICATION_VALUES,
   },
-  IncomingMailServerHostName: REQUIRED_STRING,
-  IncomingMailServerPortNumber: INTEGER,
+  IncomingMailServerHostName: HOST,
+  IncomingMailServerPortNumber: PORT,
   IncomingMailServerUseSSL: BOOLEAN,
   IncomingMailServerUsername: STRING,
   IncomingPassword: STRING,
@@ -266,8 +277,8 @@ const MAIL_RULES: PayloadRules = {
     required: true,
     allowed: MAIL_AUTHENTICATION_VALUES,
   },
-  OutgoingMailServerHostName: REQUIRED_STRING,
-  OutgoingMailServerPortNumber: INTEGER,
+  OutgoingMailServerHostName: HOST,
+  OutgoingMailServerPortNumber: PORT,
   OutgoingMailServerUseSSL: BOOLEAN,
   OutgoingMailServerUsername: STRING,
   PreventMove: BOOLEAN,
@@ -297,12 +308,12 @@ const MAIL_RULES: PayloadRules = {
 function davRules(prefix: 'CalDAV' | 'CardDAV'): PayloadRules {
   return {
     [`${prefix}AccountDescription`]: STRING,
-    [`${prefix}HostName`]: REQUIRED_STRING,
+    [`${prefix}HostName`]: HOST,
     [`${prefix}Username`]: STRING,
     [`${prefix}Password`]: STRING,
-    [`${prefix}PrincipalURL`]: STRING,
+    [`${prefix}PrincipalURL`]: URL_STRING,
     [`${prefix}UseSSL`]: BOOLEAN,
-    [`${prefix}Port`]: INTEGER,
+    [`${prefix}Port`]: PORT,
     VPNUUID: STRING,
   };
 }
@@ -320,8 +331,23 @@ export const PAYLOAD_RULES: ReadonlyMap<string, PayloadRules> = new Map([
 // Checker
 // ---------------------------------------------------------------------------
 
+/** The database rows the profile was made from, for the rules that compare with them. */
+export interface AppleProfileContext {
+  /**
+   * The domain's `server` rows: the mail payload's incoming and outgoing server must be
+   * among them, with UseSSL true for a stored SSL or STARTTLS server (any spelling) and
+   * false or absent for `None`/`plain`.
+   */
+  readonly mailServers?: readonly StoredMailServer[];
+}
+
+const MAIL_DIRECTIONS = [
+  { prefix: 'IncomingMailServer', types: ['imap', 'pop'] },
+  { prefix: 'OutgoingMailServer', types: ['smtp'] },
+] as const;
+
 /** Every way the profile breaks the rules above; empty means valid. */
-export function checkAppleProfile(xml: string): string[] {
+export function checkAppleProfile(xml: string, context: AppleProfileContext = {}): string[] {
   let root: PlistNode;
   try {
     root = readPlist(xml);
@@ -332,7 +358,7 @@ export function checkAppleProfile(xml: string): string[] {
   const violations = checkDict('profile', root, TOP_LEVEL_RULES);
   const payloads = payloadsOf(root);
   payloads.forEach((payload, i) =>
-    violations.push(...checkPayload(`PayloadContent[${i}]`, payload)),
+    violations.push(...checkPayload(`PayloadContent[${i}]`, payload, context)),
   );
   const dicts = payloads.filter((p): p is DictNode => p.kind === 'dict');
   violations.push(...duplicatesOf('PayloadUUID', [root, ...dicts]));
@@ -345,7 +371,7 @@ function payloadsOf(root: DictNode): readonly PlistNode[] {
   return content?.kind === 'array' ? content.items : [];
 }
 
-function checkPayload(where: string, payload: PlistNode): string[] {
+function checkPayload(where: string, payload: PlistNode, context: AppleProfileContext): string[] {
   if (payload.kind !== 'dict') return [`${where}: expected <dict>, found <${payload.kind}>`];
   const type = dictValue(payload, 'PayloadType');
   const typeName = type?.kind === 'string' ? type.text : undefined;
@@ -354,6 +380,45 @@ function checkPayload(where: string, payload: PlistNode): string[] {
   const violations = checkDict(label, payload, { ...COMMON_PAYLOAD_RULES, ...specific }, !specific);
   if (typeName !== undefined && !specific) {
     violations.push(`${label}: no rules for PayloadType ${JSON.stringify(typeName)}`);
+  }
+  if (typeName === 'com.apple.mail.managed' && context.mailServers !== undefined) {
+    violations.push(...checkMailServersAgainstRows(label, payload, context.mailServers));
+  }
+  return violations;
+}
+
+/** Each direction names a stored server, and says UseSSL as its stored socket type does. */
+function checkMailServersAgainstRows(
+  label: string,
+  mail: DictNode,
+  servers: readonly StoredMailServer[],
+): string[] {
+  const violations: string[] = [];
+  for (const { prefix, types } of MAIL_DIRECTIONS) {
+    const host = dictValue(mail, `${prefix}HostName`);
+    if (host?.kind !== 'string') continue;
+    const portNode = dictValue(mail, `${prefix}PortNumber`);
+    const port = portNode?.kind === 'integer' ? portNode.value : undefined;
+    const stored = findStoredServer(servers, types, host.text, port);
+    const named = `${prefix}HostName ${JSON.stringify(host.text)}${port === undefined ? '' : `:${port}`}`;
+    if (stored === undefined) {
+      violations.push(
+        `${label}: ${named} is none of the ${types.join('/')} rows the profile should be made from`,
+      );
+      continue;
+    }
+    const meaning = encryptionOf(stored.socketType);
+    if (meaning === 'either' || meaning === 'unknown') continue;
+    const useSsl = dictValue(mail, `${prefix}UseSSL`);
+    const actual = useSsl?.kind === 'boolean' ? useSsl.value : false;
+    const expected = meaning !== 'none';
+    if (actual !== expected) {
+      violations.push(
+        `${label}.${prefix}UseSSL: ${String(actual)} for the stored socket type ` +
+          `${JSON.stringify(stored.socketType)} of ${named}: expected ${String(expected)} ` +
+          '(UseSSL is true for both SSL and STARTTLS)',
+      );
+    }
   }
   return violations;
 }
@@ -385,7 +450,23 @@ function checkValue(where: string, value: PlistNode, rule: KeyRule): string[] {
   if (rule.allowed && (scalar === undefined || !rule.allowed.includes(scalar))) {
     return [`${where}: ${JSON.stringify(scalar)} is not one of ${JSON.stringify(rule.allowed)}`];
   }
-  return [];
+  const problem = valueProblem(value, rule.value);
+  return problem === undefined ? [] : [`${where}: ${problem}`];
+}
+
+function valueProblem(value: PlistNode, kind: KeyRule['value']): string | undefined {
+  switch (kind) {
+    case undefined:
+      return undefined;
+    case 'host':
+      return value.kind === 'string' ? asciiViolation(value.text) : undefined;
+    case 'url':
+      return value.kind === 'string' ? asciiUrlViolation(value.text) : undefined;
+    case 'port':
+      return value.kind === 'integer' && !isPortNumber(value.value)
+        ? `${value.value} is not a port from 1 to ${MAX_PORT}`
+        : undefined;
+  }
 }
 
 function scalarOf(value: PlistNode): string | number | undefined {

@@ -143,6 +143,113 @@ describe(checkThunderbirdAutoconfig.name, () => {
     expect(checkThunderbirdAutoconfig(document(IMAP.replace('SSL', 'plain'), SMTP))).toEqual([]);
   });
 
+  it.each(['Ssl', 'Starttls', 'PLAIN', 'Plain', 'none'])(
+    'rejects the socket type %p (case-sensitive)',
+    (socket) => {
+      const xml = document(IMAP, SMTP.replace('>STARTTLS<', `>${socket}<`));
+      expectOneViolation(
+        checkThunderbirdAutoconfig(xml),
+        'outgoingServer[1]/socketType[1]',
+        socket,
+      );
+    },
+  );
+
+  it('rejects a U-label <domain> (Thunderbird drops it), naming the A-label', () => {
+    const xml = GOOD.replace('<domain>example.com</domain>', '<domain>münchen.example</domain>');
+    expectOneViolation(
+      checkThunderbirdAutoconfig(xml),
+      'emailProvider[1]/domain[1]',
+      '"münchen.example" is not ASCII',
+      'xn--mnchen-3ya.example',
+      'Thunderbird drops it',
+    );
+    const second = GOOD.replace(
+      '<domain>example.com</domain>',
+      '<domain>example.com</domain><domain>bücher.example</domain>',
+    );
+    expectOneViolation(checkThunderbirdAutoconfig(second), 'domain[2]', 'xn--bcher-kva.example');
+  });
+
+  it('accepts A-label domains and host names', () => {
+    const xml = document(
+      IMAP.replace('imap.example.com', 'imap.xn--bcher-kva.example'),
+      SMTP.replace('smtp.example.com', 'SMTP.XN--BCHER-KVA.EXAMPLE'),
+    ).replace('<domain>example.com</domain>', '<domain>xn--mnchen-3ya.example</domain>');
+    expect(checkThunderbirdAutoconfig(xml)).toEqual([]);
+  });
+
+  it.each([
+    ['an imap', document(IMAP.replace('imap.example.com', 'imap.bücher.example'), SMTP)],
+    [
+      'a pop3',
+      document(
+        IMAP.replace('type="imap"', 'type="pop3"').replace(
+          'imap.example.com',
+          'pop.bücher.example',
+        ),
+        SMTP,
+      ),
+    ],
+    ['an smtp', document(IMAP, SMTP.replace('smtp.example.com', 'smtp.bücher.example'))],
+  ])('rejects a U-label hostname of %s server (Thunderbird drops the server)', (_kind, xml) => {
+    expectOneViolation(
+      checkThunderbirdAutoconfig(xml),
+      'hostname[1]',
+      'bücher.example" is not ASCII',
+      'xn--bcher-kva.example',
+      'drops the server',
+    );
+  });
+
+  it.each([
+    'password-cleartext',
+    'plain',
+    'password-encrypted',
+    'secure',
+    'NTLM',
+    'GSSAPI',
+    'client-IP-address',
+    'TLS-client-cert',
+    'OAuth2',
+    'none',
+  ])('accepts the authentication %p', (authentication) => {
+    const xml = document(IMAP, SMTP.replace('>password-cleartext<', `>${authentication}<`));
+    expect(checkThunderbirdAutoconfig(xml)).toEqual([]);
+  });
+
+  it.each([
+    'PLAIN',
+    'Plain',
+    'oauth2',
+    'OAUTH2',
+    'Password-Cleartext',
+    'password-Encrypted',
+    'ntlm',
+    'gssapi',
+    'None',
+    'client-ip-address',
+    'tls-client-cert',
+    'kerberos',
+    '',
+  ])('rejects the authentication %p (case-sensitive vocabulary)', (authentication) => {
+    const xml = document(IMAP.replace('>password-cleartext<', `>${authentication}<`), SMTP);
+    expectOneViolation(
+      checkThunderbirdAutoconfig(xml),
+      'incomingServer[1]/authentication[1]',
+      `"${authentication}" is not one of`,
+      'case-sensitive',
+    );
+  });
+
+  it('rejects a server without authentication (Thunderbird drops it)', () => {
+    const bare = SMTP.replace('<authentication>password-cleartext</authentication>', '');
+    expectOneViolation(
+      checkThunderbirdAutoconfig(document(IMAP, bare)),
+      'outgoingServer[1] has no authentication',
+    );
+  });
+
   it('accepts pop3 incoming servers', () => {
     const pop = IMAP.replace('type="imap"', 'type="pop3"');
     expect(checkThunderbirdAutoconfig(document(pop, SMTP))).toEqual([]);
@@ -203,11 +310,19 @@ describe(checkK9Autoconfig.name, () => {
   it.each([
     ['hostname', '<hostname>imap.example.com</hostname>'],
     ['port', '<port>993</port>'],
-    ['username', '<username>%EMAILADDRESS%</username>'],
   ])('rejects an imap server without %s, missing or empty', (name, element) => {
     expectOneViolation(checkK9Autoconfig(document(IMAP.replace(element, ''), SMTP)), `lacks`, name);
     const empty = IMAP.replace(element, `<${name} />`);
     expectOneViolation(checkK9Autoconfig(document(empty, SMTP)), 'lacks', name);
+  });
+
+  it('rejects an imap server without username, and accepts an empty one (K-9 reads "")', () => {
+    const element = '<username>%EMAILADDRESS%</username>';
+    expectOneViolation(
+      checkK9Autoconfig(document(IMAP.replace(element, ''), SMTP)),
+      'incomingServer[1] lacks a username',
+    );
+    expect(checkK9Autoconfig(document(IMAP.replace(element, '<username />'), SMTP))).toEqual([]);
   });
 
   it('rejects an imap server without socketType', () => {
@@ -273,12 +388,109 @@ describe(checkK9Autoconfig.name, () => {
   });
 });
 
+describe(`${checkK9Autoconfig.name}: issue 13 (IDN, ports, case)`, () => {
+  it('rejects the whole document for one U-label <domain>, even next to an ASCII one', () => {
+    const only = GOOD.replace('<domain>example.com</domain>', '<domain>münchen.example</domain>');
+    expectOneViolation(
+      checkK9Autoconfig(only),
+      'domain[1]',
+      'not ASCII',
+      'xn--mnchen-3ya.example',
+      'K-9 rejects the whole document',
+    );
+    const mixed = GOOD.replace(
+      '<domain>example.com</domain>',
+      '<domain>example.com</domain><domain>münchen.example</domain>',
+    );
+    expectOneViolation(checkK9Autoconfig(mixed), 'domain[2]', 'not ASCII');
+  });
+
+  it.each([
+    ['imap', document(IMAP.replace('imap.example.com', 'imap.bücher.example'), SMTP)],
+    ['smtp', document(IMAP, SMTP.replace('smtp.example.com', 'smtp.bücher.example'))],
+  ])('rejects a U-label hostname of an %s server', (_type, xml) => {
+    expectOneViolation(
+      checkK9Autoconfig(xml),
+      'hostname[1]',
+      'not ASCII',
+      'xn--bcher-kva.example',
+      'K-9 rejects the whole document',
+    );
+  });
+
+  it('accepts A-label domains and host names', () => {
+    const xml = document(
+      IMAP.replace('imap.example.com', 'imap.xn--bcher-kva.example'),
+      SMTP.replace('smtp.example.com', 'smtp.xn--bcher-kva.example'),
+    ).replace('<domain>example.com</domain>', '<domain>xn--mnchen-3ya.example</domain>');
+    expect(checkK9Autoconfig(xml)).toEqual([]);
+  });
+
+  it.each(['0', '65536', '70000', '-1', '993.0', 'imaps', ' 993'])(
+    'rejects the port %p on imap and on smtp',
+    (port) => {
+      const imap = document(IMAP.replace('<port>993</port>', `<port>${port}</port>`), SMTP);
+      expectOneViolation(
+        checkK9Autoconfig(imap),
+        'incomingServer[1]/port[1]',
+        `"${port}" is not an integer from 1 to 65535`,
+        'K-9 rejects the whole document',
+      );
+      const smtp = document(IMAP, SMTP.replace('<port>587</port>', `<port>${port}</port>`));
+      expectOneViolation(checkK9Autoconfig(smtp), 'outgoingServer[1]/port[1]', 'integer');
+    },
+  );
+
+  it('names the uncaught exception for port 0', () => {
+    const xml = document(IMAP.replace('<port>993</port>', '<port>0</port>'), SMTP);
+    expectOneViolation(checkK9Autoconfig(xml), 'uncaught exception');
+  });
+
+  it.each(['1', '143', '65535'])('accepts the port %p', (port) => {
+    const xml = document(IMAP.replace('<port>993</port>', `<port>${port}</port>`), SMTP);
+    expect(checkK9Autoconfig(xml)).toEqual([]);
+  });
+
+  it('does not read the hostname or port of pop3 servers', () => {
+    const pop = IMAP.replace('type="imap"', 'type="pop3"')
+      .replace('imap.example.com', 'pop.bücher.example')
+      .replace('<port>993</port>', '<port>0</port>');
+    expect(checkK9Autoconfig(document(IMAP, pop, SMTP))).toEqual([]);
+  });
+
+  it.each(['Ssl', 'ssl', 'Starttls', 'starttls', 'STARTtls'])(
+    'rejects the socket type %p (case-sensitive)',
+    (socket) => {
+      const xml = document(IMAP.replace('<socketType>SSL<', `<socketType>${socket}<`), SMTP);
+      expectOneViolation(
+        checkK9Autoconfig(xml),
+        'incomingServer[1]/socketType[1]',
+        `"${socket}"`,
+        'case-sensitive',
+      );
+    },
+  );
+
+  it.each(['oauth2', 'OAUTH2', 'Oauth2', 'Password-Encrypted', 'PASSWORD-CLEARTEXT'])(
+    'rejects a server whose only authentication is %p (case-sensitive)',
+    (authentication) => {
+      const xml = document(IMAP.replace('password-cleartext', authentication), SMTP);
+      expectOneViolation(
+        checkK9Autoconfig(xml),
+        'incomingServer[1] has no authentication',
+        'case-sensitive',
+      );
+    },
+  );
+});
+
 describe('AutoconfigRenderer output', () => {
   const settings: DomainSettings = {
     domainId: 2,
     domainName: 'example.net',
     provider: { id: 1, name: 'Big Corporation, Inc. & Ham <"Eggs">', shortName: 'BigCorp' },
-    providerDomains: ['example.com', 'example.net', 'müller.example'],
+    // Host names and domains reach the renderer in A-labels (issue 13).
+    providerDomains: ['example.com', 'example.net', 'xn--mller-kva.example'],
     servers: [
       {
         id: 2,
@@ -319,6 +531,26 @@ describe('AutoconfigRenderer output', () => {
         socketType: 'STARTTLS',
         userName: '%EMAILADDRESS%',
         authentication: 'PLAIN',
+      },
+      {
+        id: 5,
+        prio: 30,
+        name: 'smtp2.example.net',
+        port: 465,
+        type: 'smtp',
+        socketType: 'ssl',
+        userName: '%EMAILADDRESS%',
+        authentication: 'Password-Encrypted',
+      },
+      {
+        id: 6,
+        prio: 40,
+        name: 'imap.xn--bcher-kva.example',
+        port: 993,
+        type: 'imap',
+        socketType: 'Starttls',
+        userName: '%EMAILADDRESS%',
+        authentication: 'oauth2',
       },
     ],
     davServers: [

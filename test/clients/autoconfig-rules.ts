@@ -1,10 +1,13 @@
 /**
  * Clean-room checkers for what mail clients accept in a Mozilla autoconfig
  * (clientConfig) document, written from the rules in spec/CLIENTS.md ("Autoconfig
- * output rules"). Each returns the violated rules; an empty list means the client
- * would accept the document.
+ * output rules") and issue 13: Thunderbird's `readFromXML` / `Sanitizer` and Thunderbird
+ * for Android's (K-9's) `RealAutoconfigParser`. Each returns the violated rules; an
+ * empty list means the client would accept the document and configure every server
+ * in it.
  */
 import { childrenNamed, parseXmlDocument, type XmlElement } from './xml-tree';
+import { asciiViolation, isPort, MAX_PORT } from './host-names';
 
 /** Elements whose text Thunderbird reads and which must therefore carry no attributes. */
 const THUNDERBIRD_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
@@ -19,10 +22,27 @@ const THUNDERBIRD_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
 ]);
 const THUNDERBIRD_CONTENT_TYPES: ReadonlySet<string> = new Set(['application/xml', 'text/xml']);
 const THUNDERBIRD_SOCKET_TYPES: ReadonlySet<string> = new Set(['plain', 'SSL', 'STARTTLS']);
+/**
+ * Every `authentication` value Thunderbird's readFromXML translates (case-sensitive);
+ * any other spelling is skipped, and a server left without one is dropped.
+ */
+const THUNDERBIRD_AUTHENTICATIONS: ReadonlySet<string> = new Set([
+  'password-cleartext',
+  'plain',
+  'password-encrypted',
+  'secure',
+  'NTLM',
+  'GSSAPI',
+  'client-IP-address',
+  'TLS-client-cert',
+  'OAuth2',
+  'none',
+]);
 const THUNDERBIRD_INCOMING_TYPES: ReadonlySet<string> = new Set(['imap', 'pop3']);
 const THUNDERBIRD_OUTGOING_TYPES: ReadonlySet<string> = new Set(['smtp']);
 
-const K9_REQUIRED_ELEMENTS = ['hostname', 'port', 'username', 'socketType'] as const;
+/** Elements K-9 needs with a value (it validates the text of each). */
+const K9_REQUIRED_VALUES = ['hostname', 'port', 'socketType'] as const;
 const K9_SOCKET_TYPES: ReadonlySet<string> = new Set(['SSL', 'STARTTLS']);
 const K9_AUTHENTICATIONS: ReadonlySet<string> = new Set([
   'password-cleartext',
@@ -30,11 +50,12 @@ const K9_AUTHENTICATIONS: ReadonlySet<string> = new Set([
   'OAuth2',
 ]);
 const HOSTNAME_SHAPED = /^[A-Za-z0-9.-]+$/;
-const MAX_PORT = 65535;
 
 /**
  * Thunderbird (desktop): content type, document shape, no attributes on the text
- * elements it reads, both server directions, valid ports, socket types and types.
+ * elements it reads, both server directions, valid ports, socket types, authentications
+ * and types (all case-sensitive), and ASCII `domain` and `hostname` values (its
+ * sanitizer drops a U-label host, and rejects the document when none is left).
  */
 export function checkThunderbirdAutoconfig(xml: string, contentType?: string): string[] {
   const violations = contentType === undefined ? [] : checkContentType(contentType);
@@ -50,14 +71,18 @@ export function checkThunderbirdAutoconfig(xml: string, contentType?: string): s
   }
   violations.push(...attributesOnTextElements(root));
   const [provider] = providers;
-  if (provider !== undefined) violations.push(...checkThunderbirdServers(provider));
+  if (provider !== undefined) {
+    violations.push(...checkDomains(provider, 'Thunderbird drops it'));
+    violations.push(...checkThunderbirdServers(provider));
+  }
   return violations;
 }
 
 /**
- * Thunderbird for Android (K-9): a hostname-shaped provider id, and every IMAP and
- * SMTP server complete, on SSL/STARTTLS, with an authentication it knows. Any
- * violation rejects the whole document.
+ * Thunderbird for Android (K-9): a hostname-shaped provider id, ASCII `domain` values,
+ * and every IMAP and SMTP server complete, with an ASCII hostname, a port from 1 to
+ * 65535, socketType exactly `SSL` or `STARTTLS` and an authentication it knows (exactly
+ * spelt). Any violation rejects the whole document.
  */
 export function checkK9Autoconfig(xml: string): string[] {
   const document = parseXmlDocument(xml);
@@ -69,6 +94,7 @@ export function checkK9Autoconfig(xml: string): string[] {
   if (provider === undefined) return ['no clientConfig/emailProvider element'];
   return [
     ...checkK9ProviderId(provider),
+    ...checkDomains(provider, 'K-9 rejects the whole document'),
     ...k9Servers(provider).flatMap((server) => checkK9Server(server)),
   ];
 }
@@ -86,6 +112,31 @@ function attributesOnTextElements(element: XmlElement): string[] {
       ? [`${element.path} has attributes (${Object.keys(element.attributes).join(', ')})`]
       : [];
   return [...own, ...element.children.flatMap((child) => attributesOnTextElements(child))];
+}
+
+/** Every `<domain>` must be ASCII: A-labels (`xn--…`), never U-labels. */
+function checkDomains(provider: XmlElement, consequence: string): string[] {
+  return childrenNamed(provider, 'domain').flatMap((domain) => {
+    const problem = asciiViolation(domain.text);
+    return problem === undefined ? [] : [`${domain.path} ${problem}: ${consequence}`];
+  });
+}
+
+function checkHostnames(server: XmlElement, consequence: string): string[] {
+  return childrenNamed(server, 'hostname').flatMap((hostname) => {
+    const problem = asciiViolation(hostname.text);
+    return problem === undefined ? [] : [`${hostname.path} ${problem}: ${consequence}`];
+  });
+}
+
+/** Ports that are not 1–65535 (`skipEmpty`: an empty one is reported as missing instead). */
+function checkPorts(server: XmlElement, consequence: string, skipEmpty = false): string[] {
+  return childrenNamed(server, 'port')
+    .filter((port) => !isPort(port.text) && !(skipEmpty && port.text.trim() === ''))
+    .map(
+      (port) =>
+        `${port.path} "${port.text}" is not an integer from 1 to ${MAX_PORT}: ${consequence}`,
+    );
 }
 
 function checkThunderbirdServers(provider: XmlElement): string[] {
@@ -113,11 +164,8 @@ function checkThunderbirdServer(server: XmlElement, types: ReadonlySet<string>):
   if (type === undefined || !types.has(type)) {
     violations.push(`${server.path} type "${type ?? ''}" is not one of ${list(types)}`);
   }
-  for (const port of childrenNamed(server, 'port')) {
-    if (!isPort(port.text)) {
-      violations.push(`${port.path} "${port.text}" is not an integer from 1 to ${MAX_PORT}`);
-    }
-  }
+  violations.push(...checkHostnames(server, 'Thunderbird drops the server'));
+  violations.push(...checkPorts(server, 'Thunderbird drops the server'));
   for (const socketType of childrenNamed(server, 'socketType')) {
     if (!THUNDERBIRD_SOCKET_TYPES.has(socketType.text)) {
       violations.push(
@@ -125,13 +173,19 @@ function checkThunderbirdServer(server: XmlElement, types: ReadonlySet<string>):
       );
     }
   }
+  const authentications = childrenNamed(server, 'authentication');
+  if (authentications.length === 0) {
+    violations.push(`${server.path} has no authentication: Thunderbird drops the server`);
+  }
+  for (const authentication of authentications) {
+    if (!THUNDERBIRD_AUTHENTICATIONS.has(authentication.text)) {
+      violations.push(
+        `${authentication.path} "${authentication.text}" is not one of ` +
+          `${list(THUNDERBIRD_AUTHENTICATIONS)} (case-sensitive)`,
+      );
+    }
+  }
   return violations;
-}
-
-function isPort(text: string): boolean {
-  if (!/^[0-9]+$/.test(text)) return false;
-  const port = Number(text);
-  return port >= 1 && port <= MAX_PORT;
 }
 
 function checkK9ProviderId(provider: XmlElement): string[] {
@@ -153,22 +207,32 @@ function k9Servers(provider: XmlElement): XmlElement[] {
 
 function checkK9Server(server: XmlElement): string[] {
   const violations: string[] = [];
-  for (const name of K9_REQUIRED_ELEMENTS) {
+  for (const name of K9_REQUIRED_VALUES) {
     if (!childrenNamed(server, name).some((child) => child.text.trim() !== '')) {
       violations.push(`${server.path} lacks a non-empty ${name}`);
     }
   }
+  // K-9 takes any username text, even an empty one, but the element must be there.
+  if (childrenNamed(server, 'username').length === 0) {
+    violations.push(`${server.path} lacks a username`);
+  }
+  violations.push(...checkHostnames(server, 'K-9 rejects the whole document'));
+  violations.push(
+    ...checkPorts(server, 'K-9 rejects the whole document (0 is an uncaught exception)', true),
+  );
   for (const socketType of childrenNamed(server, 'socketType')) {
     if (!K9_SOCKET_TYPES.has(socketType.text)) {
       violations.push(
-        `${socketType.path} "${socketType.text}" is not one of ${list(K9_SOCKET_TYPES)}`,
+        `${socketType.path} "${socketType.text}" is not one of ${list(K9_SOCKET_TYPES)} ` +
+          '(case-sensitive)',
       );
     }
   }
   const authentications = childrenNamed(server, 'authentication');
   if (!authentications.some((element) => K9_AUTHENTICATIONS.has(element.text))) {
     violations.push(
-      `${server.path} has no authentication that is one of ${list(K9_AUTHENTICATIONS)}`,
+      `${server.path} has no authentication that is one of ${list(K9_AUTHENTICATIONS)} ` +
+        '(case-sensitive)',
     );
   }
   return violations;

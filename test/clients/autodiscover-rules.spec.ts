@@ -6,6 +6,7 @@ import type {
 } from '../../src/mail-settings/domain-settings';
 import type { EmailAddress } from '../../src/mail-settings/mailbox';
 import { checkMobilesyncError, checkThunderbirdAutodiscover } from './autodiscover-rules';
+import type { StoredMailServer } from './stored-servers';
 
 const RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
 const OUTLOOK_NS =
@@ -13,13 +14,15 @@ const OUTLOOK_NS =
 const MOBILESYNC_NS =
   'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006';
 
+/** A STARTTLS server as Thunderbird must read it: SSL on, Encryption TLS. */
 const IMAP =
   '<Protocol><Type>IMAP</Type><Server>imap.example.com</Server><Port>143</Port>' +
-  '<LoginName>alice@example.com</LoginName><SSL>off</SSL><Encryption>TLS</Encryption>' +
+  '<LoginName>alice@example.com</LoginName><SSL>on</SSL><Encryption>TLS</Encryption>' +
   '<SPA>off</SPA></Protocol>';
 const POP =
   '<Protocol><Type>POP3</Type><Server>pop.example.com</Server><Port>995</Port>' +
   '<LoginName>alice@example.com</LoginName><SSL>on</SSL><SPA>off</SPA></Protocol>';
+/** A plain (unencrypted) server: SSL off, no Encryption. */
 const SMTP =
   '<Protocol><Type>SMTP</Type><Server>smtp.example.com</Server><Port>587</Port>' +
   '<LoginName /><SSL>off</SSL><SPA>off</SPA></Protocol>';
@@ -194,6 +197,169 @@ describe(checkThunderbirdAutodiscover.name, () => {
   });
 });
 
+describe(`${checkThunderbirdAutodiscover.name}: SSL, Encryption, A-labels (issue 13)`, () => {
+  /** IMAP with its SSL and Encryption elements replaced (`undefined`: left out). */
+  function imap(ssl: string | undefined, encryption: string | undefined): string {
+    const security =
+      (ssl === undefined ? '' : `<SSL>${ssl}</SSL>`) +
+      (encryption === undefined ? '' : `<Encryption>${encryption}</Encryption>`);
+    return IMAP.replace('<SSL>on</SSL><Encryption>TLS</Encryption>', security);
+  }
+
+  it.each(['TLS', 'SSL', 'Auto'])(
+    'rejects Encryption %s with SSL off: Thunderbird would send the password in the clear',
+    (encryption) => {
+      expectOneViolation(
+        checkThunderbirdAutodiscover(outlook(imap('off', encryption), SMTP)),
+        'Protocol[1]',
+        `Encryption "${encryption}" but SSL "off"`,
+        'no encryption',
+        '<SSL>on</SSL>',
+      );
+    },
+  );
+
+  it.each(['TLS', 'SSL', 'Auto'])('rejects Encryption %s without SSL', (encryption) => {
+    expectOneViolation(
+      checkThunderbirdAutodiscover(outlook(imap(undefined, encryption), SMTP)),
+      `Encryption "${encryption}" but no SSL`,
+    );
+  });
+
+  it.each(['TLS', 'SSL', 'Auto'])('accepts Encryption %s with SSL on', (encryption) => {
+    expect(checkThunderbirdAutodiscover(outlook(imap('on', encryption), SMTP))).toEqual([]);
+  });
+
+  it('accepts SSL off with Encryption None or without Encryption (a plain server)', () => {
+    expect(checkThunderbirdAutodiscover(outlook(imap('off', 'None'), SMTP))).toEqual([]);
+    expect(checkThunderbirdAutodiscover(outlook(imap('off', undefined), SMTP))).toEqual([]);
+    expect(checkThunderbirdAutodiscover(outlook(imap('on', undefined), SMTP))).toEqual([]);
+  });
+
+  it('rejects SSL on with Encryption None (they contradict each other)', () => {
+    expectOneViolation(
+      checkThunderbirdAutodiscover(outlook(imap('on', 'None'), SMTP)),
+      'SSL "on" but Encryption "None"',
+    );
+  });
+
+  it.each([
+    ['IMAP', outlook(IMAP.replace('imap.example.com', 'imap.bücher.example'), SMTP)],
+    ['SMTP', outlook(IMAP, SMTP.replace('smtp.example.com', 'smtp.bücher.example'))],
+    ['POP3', outlook(POP.replace('pop.example.com', 'pop.bücher.example'), SMTP)],
+  ])('rejects a U-label Server of a %s Protocol, naming the A-label', (_type, xml) => {
+    expectOneViolation(
+      checkThunderbirdAutodiscover(xml),
+      'Server[1] "',
+      'bücher.example" is not ASCII',
+      'xn--bcher-kva.example',
+      'Thunderbird drops the server',
+    );
+  });
+
+  it('accepts an A-label Server, and does not read the Server of DAV Protocols', () => {
+    const aLabels = outlook(IMAP.replace('imap.example.com', 'imap.xn--bcher-kva.example'), SMTP);
+    expect(checkThunderbirdAutodiscover(aLabels)).toEqual([]);
+    const dav = CALDAV.replace('dav.example.com', 'dav.bücher.example');
+    expect(checkThunderbirdAutodiscover(outlook(IMAP, SMTP, dav))).toEqual([]);
+  });
+});
+
+describe(`${checkThunderbirdAutodiscover.name} against the stored rows`, () => {
+  function row(overrides: Partial<StoredMailServer> & Pick<StoredMailServer, 'type' | 'name'>) {
+    return { port: 143, socketType: 'STARTTLS', authentication: 'plain', ...overrides };
+  }
+  const ROWS: StoredMailServer[] = [
+    row({ type: 'imap', name: 'imap.example.com' }),
+    row({ type: 'smtp', name: 'smtp.example.com', port: 587, socketType: 'plain' }),
+  ];
+  const GOOD = outlook(IMAP, SMTP);
+
+  it('accepts a document that says what the rows say', () => {
+    expect(checkThunderbirdAutodiscover(GOOD, { servers: ROWS })).toEqual([]);
+  });
+
+  it('matches stored socket types and host names in any spelling', () => {
+    const rows = [
+      row({ type: 'imap', name: 'IMAP.bücher.example', socketType: 'starttls' }),
+      row({ type: 'smtp', name: 'smtp.example.com', port: 587, socketType: 'None' }),
+    ];
+    const xml = outlook(IMAP.replace('imap.example.com', 'imap.xn--bcher-kva.example'), SMTP);
+    expect(checkThunderbirdAutodiscover(xml, { servers: rows })).toEqual([]);
+  });
+
+  it('rejects a mail Protocol that names no stored server (host, port or type)', () => {
+    const otherHost = outlook(IMAP.replace('imap.example.com', 'imap.example.net'), SMTP);
+    expectOneViolation(
+      checkThunderbirdAutodiscover(otherHost, { servers: ROWS }),
+      'Protocol[1] (IMAP imap.example.net:143) is none of the rows',
+    );
+    const otherPort = outlook(IMAP.replace('<Port>143</Port>', '<Port>993</Port>'), SMTP);
+    expectOneViolation(checkThunderbirdAutodiscover(otherPort, { servers: ROWS }), 'none of');
+    const otherType = outlook(IMAP.replace('<Type>IMAP</Type>', '<Type>POP3</Type>'), SMTP);
+    expectOneViolation(checkThunderbirdAutodiscover(otherType, { servers: ROWS }), 'none of');
+  });
+
+  it.each(['none', 'None', 'plain', 'PLAIN'])(
+    'rejects SSL on for a server stored as %p (Thunderbird would try TLS)',
+    (socketType) => {
+      const rows = [
+        ROWS[0]!,
+        row({ type: 'smtp', name: 'smtp.example.com', port: 587, socketType }),
+      ];
+      const xml = outlook(IMAP, SMTP.replace('<SSL>off</SSL>', '<SSL>on</SSL>'));
+      expectOneViolation(
+        checkThunderbirdAutodiscover(xml, { servers: rows }),
+        'Protocol[2] has SSL "on"',
+        `"${socketType}"`,
+        'expected "off"',
+      );
+    },
+  );
+
+  it.each([
+    ['SSL', 'SSL'],
+    ['ssl', 'SSL'],
+    ['STARTTLS', 'TLS'],
+    ['Starttls', 'TLS'],
+    ['Auto', 'Auto'],
+    ['AUTO', 'Auto'],
+  ])('wants the Encryption Outlook reads for a server stored as %p: %p', (socketType, wanted) => {
+    const rows = [row({ type: 'imap', name: 'imap.example.com', socketType }), ROWS[1]!];
+    const right = outlook(IMAP.replace('>TLS<', `>${wanted}<`), SMTP);
+    expect(checkThunderbirdAutodiscover(right, { servers: rows })).toEqual([]);
+    const wrong = wanted === 'SSL' ? 'TLS' : 'SSL';
+    const xml = outlook(IMAP.replace('>TLS<', `>${wrong}<`), SMTP);
+    expectOneViolation(
+      checkThunderbirdAutodiscover(xml, { servers: rows }),
+      `Encryption "${wrong}"`,
+      `Outlook needs "${wanted}"`,
+    );
+    const missing = outlook(IMAP.replace('<Encryption>TLS</Encryption>', ''), SMTP);
+    expectOneViolation(checkThunderbirdAutodiscover(missing, { servers: rows }), 'Outlook needs');
+  });
+
+  it('rejects SPA on for password authentication, stored in any spelling', () => {
+    const xml = outlook(IMAP.replace('<SPA>off</SPA>', '<SPA>on</SPA>'), SMTP);
+    for (const authentication of ['plain', 'PLAIN', 'password-cleartext', 'secure', 'oauth2']) {
+      const rows = [row({ type: 'imap', name: 'imap.example.com', authentication }), ROWS[1]!];
+      expectOneViolation(checkThunderbirdAutodiscover(xml, { servers: rows }), 'SPA', 'NTLM');
+    }
+  });
+
+  it.each(['NTLM', 'ntlm', 'GSSAPI', 'gssapi'])(
+    'accepts SPA on or off for a server stored with %p',
+    (authentication) => {
+      const rows = [row({ type: 'imap', name: 'imap.example.com', authentication }), ROWS[1]!];
+      const on = outlook(IMAP.replace('<SPA>off</SPA>', '<SPA>on</SPA>'), SMTP);
+      expect(checkThunderbirdAutodiscover(on, { servers: rows })).toEqual([]);
+      expect(checkThunderbirdAutodiscover(GOOD, { servers: rows })).toEqual([]);
+      const missing = outlook(IMAP.replace('<SPA>off</SPA>', ''), SMTP);
+      expectOneViolation(checkThunderbirdAutodiscover(missing, { servers: rows }), '0 SPA');
+    },
+  );
+});
+
 describe(checkMobilesyncError.name, () => {
   it('accepts a good document, with or without Culture and User', () => {
     expect(checkMobilesyncError(GOOD_ERROR)).toEqual([]);
@@ -293,7 +459,7 @@ describe('AutodiscoverRenderer output', () => {
     return {
       id,
       prio: 10,
-      name: `${type}.example.com`,
+      name: `${type}${id}.example.com`,
       port,
       type,
       socketType,
@@ -335,7 +501,18 @@ describe('AutodiscoverRenderer output', () => {
     [
       'every socket type',
       settings(
-        ['SSL', 'STARTTLS', 'Auto', 'None', 'plain'].flatMap((socket, i) => [
+        [
+          'SSL',
+          'STARTTLS',
+          'Auto',
+          'None',
+          'plain',
+          'ssl',
+          'Starttls',
+          'AUTO',
+          'none',
+          'PLAIN',
+        ].flatMap((socket, i) => [
           server(2 * i + 1, 'imap', 993, socket),
           server(2 * i + 2, 'smtp', 465, socket),
         ]),
@@ -355,10 +532,14 @@ describe('AutodiscoverRenderer output', () => {
     ['no servers', settings([])],
     ['DAV only', settings([], [davServer(1, 'caldav', 0)])],
   ])('passes the Thunderbird rules: %s', (_name, domain) => {
-    expect(checkThunderbirdAutodiscover(renderer.renderOutlook(domain, alice))).toEqual([]);
+    const context = { servers: domain.servers };
+    expect(checkThunderbirdAutodiscover(renderer.renderOutlook(domain, alice), context)).toEqual(
+      [],
+    );
     expect(
       checkThunderbirdAutodiscover(
         renderer.renderOutlook(domain, alice, { uid: 'alice', cn: 'Alice & Co' }),
+        context,
       ),
     ).toEqual([]);
   });

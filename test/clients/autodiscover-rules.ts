@@ -1,10 +1,19 @@
 /**
  * Clean-room checkers for Autodiscover (POX) responses, written from the rules in
- * spec/CLIENTS.md ("Autodiscover (POX) output rules") and the mobilesync response
+ * spec/CLIENTS.md ("Autodiscover (POX) output rules"), Thunderbird's
+ * `ExchangeAutoDiscover.sys.mjs` (`readAutoDiscoverXML`) and the mobilesync response
  * schema of MS-ASCMD (AutodiscoverMobileSync.xsd). Each returns the violated rules; an
  * empty list means the client would accept the document. The namespaces are spelled
  * out here on purpose instead of imported from the product code.
  */
+import { asciiViolation, isPort, MAX_PORT } from './host-names';
+import {
+  encryptionOf,
+  findStoredServer,
+  isSpaAuthentication,
+  type Encryption,
+  type StoredMailServer,
+} from './stored-servers';
 import { childrenNamed, parseXmlDocument, type XmlElement } from './xml-tree';
 
 const RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
@@ -16,7 +25,17 @@ const MOBILESYNC_NS =
 const INCOMING_TYPES: ReadonlySet<string> = new Set(['IMAP', 'POP3']);
 const OUTGOING_TYPES: ReadonlySet<string> = new Set(['SMTP']);
 const MAIL_TYPES: ReadonlySet<string> = new Set([...INCOMING_TYPES, ...OUTGOING_TYPES]);
-const MAX_PORT = 65535;
+/** Protocol `Type` → the stored `server.type` it is rendered from. */
+const STORED_TYPES: Readonly<Record<string, string>> = { IMAP: 'imap', POP3: 'pop', SMTP: 'smtp' };
+/** `Encryption` values that mean "encrypted": Thunderbird then needs `SSL` on. */
+const ENCRYPTED: ReadonlySet<string> = new Set(['SSL', 'TLS', 'Auto']);
+/** The `Encryption` Outlook must read for each stored socket type (none: may be absent). */
+const OUTLOOK_ENCRYPTION: Readonly<Record<Exclude<Encryption, 'unknown'>, string>> = {
+  'implicit TLS': 'SSL',
+  STARTTLS: 'TLS',
+  either: 'Auto',
+  none: 'None',
+};
 
 /** Children of the mobilesync `Response`, in schema (sequence) order. */
 const MOBILESYNC_RESPONSE_CHILDREN = ['Culture', 'User', 'Action'] as const;
@@ -29,14 +48,30 @@ const MOBILESYNC_ERROR_CHILDREN: ReadonlySet<string> = new Set([
 ]);
 const MOBILESYNC_ERROR_CODES: ReadonlySet<string> = new Set(['600', '601']);
 
-/** One element of a parsed document, with the path used in violation messages. */
+/** The database rows the document was made from, for the rules that compare with them. */
+export interface AutodiscoverContext {
+  /** The domain's `server` rows; every mail Protocol must name one of them. */
+  readonly servers?: readonly StoredMailServer[];
+}
+
 /**
  * Thunderbird (desktop) reading an Outlook POX response: it matches element names, so
  * default namespaces only; an email account with settings; an incoming and an SMTP
- * server whenever mail servers are offered; every mail Protocol complete, with a
- * LoginName (else it assumes the address) and SPA off (else it picks NTLM/Kerberos).
+ * server whenever mail servers are offered; every mail Protocol complete, with an ASCII
+ * Server (its sanitizer drops a U-label host), a port from 1 to 65535, a LoginName
+ * (else it assumes the address), `SSL` on whenever `Encryption` says the server is
+ * encrypted (`SSL` off means no encryption at all to Thunderbird, which then sends the
+ * password in the clear) and SPA off (else it picks NTLM/Kerberos).
+ *
+ * With `context.servers`, each mail Protocol is also compared with the row it names:
+ * `SSL` off exactly for a stored `None`/`plain` server, the `Encryption` Outlook reads
+ * (`SSL`, `TLS` for STARTTLS, `Auto`, `None`), and SPA off unless the stored
+ * authentication is NTLM or GSSAPI (where `on` is what the data says).
  */
-export function checkThunderbirdAutodiscover(xml: string): string[] {
+export function checkThunderbirdAutodiscover(
+  xml: string,
+  context: AutodiscoverContext = {},
+): string[] {
   const document = parseXmlDocument(xml);
   if (document.root === undefined) return [...document.violations];
   const root = document.root;
@@ -50,7 +85,7 @@ export function checkThunderbirdAutodiscover(xml: string): string[] {
   if (account === undefined) return violations;
   violations.push(...checkText(account, 'AccountType', 'email'));
   violations.push(...checkText(account, 'Action', 'settings'));
-  violations.push(...checkMailProtocols(childrenNamed(account, 'Protocol')));
+  violations.push(...checkMailProtocols(childrenNamed(account, 'Protocol'), context));
   return violations;
 }
 
@@ -126,13 +161,16 @@ function names(elements: readonly XmlElement[]): string {
 
 // ---- Outlook / Thunderbird ---------------------------------------------------------------
 
-function checkMailProtocols(protocols: readonly XmlElement[]): string[] {
+function checkMailProtocols(
+  protocols: readonly XmlElement[],
+  context: AutodiscoverContext,
+): string[] {
   const violations: string[] = [];
   const types = protocols.map((protocol) => childrenNamed(protocol, 'Type')[0]?.text);
   protocols.forEach((protocol, index) => {
     const type = types[index];
     if (type === undefined) violations.push(`${protocol.path} has no Type`);
-    else if (MAIL_TYPES.has(type)) violations.push(...checkMailProtocol(protocol));
+    else if (MAIL_TYPES.has(type)) violations.push(...checkMailProtocol(protocol, type, context));
   });
   const mailTypes = types.filter(
     (type): type is string => type !== undefined && MAIL_TYPES.has(type),
@@ -146,7 +184,11 @@ function checkMailProtocols(protocols: readonly XmlElement[]): string[] {
   return violations;
 }
 
-function checkMailProtocol(protocol: XmlElement): string[] {
+function checkMailProtocol(
+  protocol: XmlElement,
+  type: string,
+  context: AutodiscoverContext,
+): string[] {
   const violations: string[] = [];
   for (const name of ['Type', 'Server', 'Port', 'LoginName', 'SPA']) {
     const count = childrenNamed(protocol, name).length;
@@ -154,23 +196,98 @@ function checkMailProtocol(protocol: XmlElement): string[] {
   }
   const server = childrenNamed(protocol, 'Server')[0];
   if (server !== undefined && server.text.trim() === '') violations.push(`${server.path} is empty`);
+  const ascii = server === undefined ? undefined : asciiViolation(server.text);
+  if (server !== undefined && ascii !== undefined) {
+    violations.push(`${server.path} ${ascii}: Thunderbird drops the server`);
+  }
   const port = childrenNamed(protocol, 'Port')[0];
   if (port !== undefined && !isPort(port.text)) {
     violations.push(`${port.path} "${port.text}" is not an integer from 1 to ${MAX_PORT}`);
   }
+  const security = checkSslAndEncryption(protocol);
+  violations.push(...security);
+  const stored =
+    context.servers === undefined || server === undefined
+      ? undefined
+      : storedServerOf(protocol, type, server.text, port?.text, context.servers, violations);
+  if (stored !== undefined && security.length === 0) {
+    violations.push(...checkSecurityAgainstRow(protocol, stored));
+  }
   const spa = childrenNamed(protocol, 'SPA')[0];
-  if (spa !== undefined && spa.text !== 'off') {
+  const spaOnAllowed = stored !== undefined && isSpaAuthentication(stored.authentication);
+  if (spa !== undefined && spa.text !== 'off' && !(spaOnAllowed && spa.text === 'on')) {
     violations.push(
-      `${spa.path} is "${spa.text}", not "off" (Thunderbird would use NTLM/Kerberos)`,
+      `${spa.path} is "${spa.text}", not "off" (Thunderbird would use NTLM/Kerberos instead of ` +
+        'the password)',
     );
   }
   return violations;
 }
 
-function isPort(text: string): boolean {
-  if (!/^[0-9]+$/.test(text)) return false;
-  const port = Number(text);
-  return port >= 1 && port <= MAX_PORT;
+/**
+ * Thunderbird reads `SSL` off (or `Encryption` None) as "no encryption" and otherwise
+ * guesses TLS or STARTTLS from the port: `Encryption` SSL, TLS or Auto needs `SSL` on,
+ * and `Encryption` None contradicts `SSL` on.
+ */
+function checkSslAndEncryption(protocol: XmlElement): string[] {
+  const ssl = childrenNamed(protocol, 'SSL')[0]?.text;
+  const encryption = childrenNamed(protocol, 'Encryption')[0]?.text;
+  if (encryption !== undefined && ENCRYPTED.has(encryption) && ssl !== 'on') {
+    const consequence =
+      ssl === undefined
+        ? 'no SSL element (send <SSL>on</SSL>; Thunderbird would guess from the port)'
+        : `SSL "${ssl}": Thunderbird then uses no encryption at all and sends the password ` +
+          'in the clear (send <SSL>on</SSL>)';
+    return [`${protocol.path} has Encryption "${encryption}" but ${consequence}`];
+  }
+  if (encryption === 'None' && ssl === 'on') {
+    return [`${protocol.path} has SSL "on" but Encryption "None": the two contradict each other`];
+  }
+  return [];
+}
+
+/** The stored row a mail Protocol names, or undefined (recording a violation). */
+function storedServerOf(
+  protocol: XmlElement,
+  type: string,
+  host: string,
+  port: string | undefined,
+  servers: readonly StoredMailServer[],
+  violations: string[],
+): StoredMailServer | undefined {
+  const storedType = STORED_TYPES[type] ?? type;
+  const portNumber = port !== undefined && isPort(port) ? Number(port) : undefined;
+  const stored = findStoredServer(servers, [storedType], host, portNumber);
+  if (stored === undefined) {
+    violations.push(
+      `${protocol.path} (${type} ${host}:${port ?? ''}) is none of the rows the answer should be made from`,
+    );
+  }
+  return stored;
+}
+
+/** `SSL` and `Encryption` as the stored socket type says (a stored spelling in any case). */
+function checkSecurityAgainstRow(protocol: XmlElement, stored: StoredMailServer): string[] {
+  const meaning = encryptionOf(stored.socketType);
+  if (meaning === 'unknown') return [];
+  const violations: string[] = [];
+  const ssl = childrenNamed(protocol, 'SSL')[0]?.text;
+  const expectedSsl = meaning === 'none' ? 'off' : 'on';
+  if (ssl !== expectedSsl) {
+    violations.push(
+      `${protocol.path} has SSL "${ssl ?? ''}" for the stored socket type ` +
+        `"${stored.socketType}" (${meaning}): expected "${expectedSsl}"`,
+    );
+  }
+  const encryption = childrenNamed(protocol, 'Encryption')[0]?.text;
+  const expected = OUTLOOK_ENCRYPTION[meaning];
+  if (encryption !== expected && !(meaning === 'none' && encryption === undefined)) {
+    violations.push(
+      `${protocol.path} has Encryption "${encryption ?? ''}" for the stored socket type ` +
+        `"${stored.socketType}" (${meaning}): Outlook needs "${expected}"`,
+    );
+  }
+  return violations;
 }
 
 // ---- mobilesync ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ const OUTLOOK_NS =
 
 const IMAP =
   '<Protocol><Type>IMAP</Type><Server>imap.example.com</Server><Port>143</Port>' +
-  '<LoginName>alice@example.com</LoginName><SSL>off</SSL><Encryption>TLS</Encryption>' +
+  '<LoginName>alice@example.com</LoginName><SSL>on</SSL><Encryption>TLS</Encryption>' +
   '<SPA>off</SPA></Protocol>';
 const SMTP =
   '<Protocol><Type>SMTP</Type><Server>smtp.example.com</Server><Port>587</Port>' +
@@ -125,5 +125,42 @@ describe(checkOutlookResponseStructure.name, () => {
       outlook(HEAD + IMAP.replace('<Server>imap.example.com</Server>', '<Server><X/></Server>')),
       'has child elements',
     );
+  });
+
+  it.each([
+    ['IMAP', IMAP, 'imap.example.com', 'imap.bücher.example', 'imap.xn--bcher-kva.example'],
+    ['SMTP', SMTP, 'smtp.example.com', 'smtp.münchen.example', 'smtp.xn--mnchen-3ya.example'],
+  ])(
+    'refuses a U-label Server of a %s Protocol, naming the A-label',
+    (_type, protocol, from, to, aLabel) => {
+      const violations = checkOutlookResponseStructure(outlook(HEAD + protocol.replace(from, to)));
+      expect(violations).toEqual([expect.stringContaining(`Server[1] "${to}" is not ASCII`)]);
+      expect(violations[0]).toContain(aLabel);
+      expect(checkOutlookResponseStructure(outlook(HEAD + protocol.replace(from, aLabel)))).toEqual(
+        [],
+      );
+    },
+  );
+
+  const caldav = (url: string) =>
+    `<Protocol><Type>CalDAV</Type><Server>${url}</Server><Port>443</Port><SSL>on</SSL>` +
+    '<DomainRequired>off</DomainRequired></Protocol>';
+
+  it.each([
+    [
+      'a U-label host',
+      'https://kalender.bücher.example/calendars/%EMAILADDRESS%/',
+      'https://kalender.xn--bcher-kva.example/calendars/%EMAILADDRESS%/',
+    ],
+    [
+      'a non-ASCII path',
+      'https://dav.example.com/kalender/straße/',
+      'https://dav.example.com/kalender/stra%C3%9Fe/',
+    ],
+  ])('refuses a DAV Server URL with %s, naming its ASCII form', (_what, url, ascii) => {
+    const violations = checkOutlookResponseStructure(outlook(HEAD + caldav(url)));
+    expect(violations).toEqual([expect.stringContaining(`Server[1] "${url}" is not ASCII`)]);
+    expect(violations[0]).toContain(`"${ascii}"`);
+    expect(checkOutlookResponseStructure(outlook(HEAD + caldav(ascii)))).toEqual([]);
   });
 });

@@ -5,9 +5,13 @@
  * (outlook/responseschema/2006a) > `User`? > `Account` > `AccountType`, `Action`,
  * `Protocol`*, in that order; every `Protocol` starts with `Type` and holds only
  * MS-OXDSCLI Protocol children, each at most once, as text. Default namespaces only.
+ * Values: ports from 1 to 65535, `on`/`off`, MS-OXDSCLI's `Encryption` words, and every
+ * `Server` in ASCII (a mail server's host name as A-labels; a CalDAV/CardDAV URL with
+ * an A-label host and a percent-encoded path).
  * Returns the violations; an empty list means the document has the shape. Namespaces
  * are spelled out here on purpose instead of imported from the product code.
  */
+import { asciiUrlViolation, asciiViolation } from './host-names';
 import { childrenNamed, parseXmlDocument, type XmlElement } from './xml-tree';
 
 const RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
@@ -67,6 +71,8 @@ const ON_OFF: ReadonlySet<string> = new Set([
   'SMTPLast',
 ]);
 const ENCRYPTION: ReadonlySet<string> = new Set(['None', 'SSL', 'TLS', 'Auto']);
+/** Protocol types whose `Server` is a URL rather than a host name. */
+const URL_SERVER_TYPES: ReadonlySet<string> = new Set(['CalDAV', 'CardDAV']);
 const ACTIONS: ReadonlySet<string> = new Set(['settings', 'redirectAddr', 'redirectUrl']);
 /** Mail types of MS-OXDSCLI plus automx2's CalDAV/CardDAV (ignored by Outlook). */
 const PROTOCOL_TYPES: ReadonlySet<string> = new Set([
@@ -138,6 +144,13 @@ function checkProtocol(protocol: XmlElement): string[] {
     }
     seen.add(child.name);
     violations.push(...checkValue(child));
+  }
+  const type = childrenNamed(protocol, 'Type')[0]?.text ?? '';
+  for (const server of childrenNamed(protocol, 'Server')) {
+    const problem = URL_SERVER_TYPES.has(type)
+      ? asciiUrlViolation(server.text)
+      : asciiViolation(server.text);
+    if (problem !== undefined) violations.push(`${server.path} ${problem}`);
   }
   return violations;
 }

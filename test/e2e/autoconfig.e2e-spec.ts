@@ -2,6 +2,12 @@ import { XMLParser } from 'fast-xml-parser';
 import request from 'supertest';
 import type { HttpAdapterName } from '../../src/config/app-config';
 import { checkK9Autoconfig, checkThunderbirdAutoconfig } from '../clients/autoconfig-rules';
+import {
+  expectAutoconfigAsStored,
+  loadRichData,
+  RICH_DOMAINS,
+  type RichDomain,
+} from '../clients/rich-data';
 import { parseXmlDocument, type XmlElement } from '../clients/xml-tree';
 import { SEED_EXAMPLE_JSON } from '../support/fixtures';
 import { startTestApp, useAppOnDatabase, type TestApp } from '../support/test-app';
@@ -461,7 +467,8 @@ describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
       it('example.com: servers by prio then id, SSL on the implicit-TLS ports', async () => {
         const summary = summarise(await fetchConfig(ctx.app, forAddress('someone@example.com')));
         expect(summary.providerId).toMatch(/^automx2-\d+$/);
-        expect(summary.domains).toEqual(['example.com', 'example.org', 'bücher.example']);
+        // An IDN goes out in its A-label form (CLIENTS.md: Thunderbird and K-9 take ASCII only).
+        expect(summary.domains).toEqual(['example.com', 'example.org', 'xn--bcher-kva.example']);
         expect(summary.displayName).toBe('Example Mail Services');
         expect(summary.displayShortName).toBe('Example');
         expect(
@@ -499,8 +506,8 @@ describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
         expect(await fetchConfig(ctx.app, forAddress('a@xn--bcher-kva.example'))).toBe(com);
         expect(await fetchConfig(ctx.app, forAddress('a@XN--BCHER-KVA.example'))).toBe(com);
         expect(await fetchConfig(ctx.app, forAddress('a@BÜCHER.example'))).toBe(com);
-        // The name is shown as stored.
-        expect(summarise(unicode).domains).toContain('bücher.example');
+        // Stored in Unicode, sent as A-labels.
+        expect(summarise(unicode).domains).toContain('xn--bcher-kva.example');
       });
 
       it('finds the IDN domain from an autoconfig.<punycode> Host', async () => {
@@ -544,12 +551,122 @@ describe.each(ENGINE_DIALECTS)('autoconfig on %s', (dialect) => {
         const summary = summarise(xml);
         expect(summary.displayName).toBe(provider);
         expect(summary.displayShortName).toBe('Ham');
-        expect(summary.domains).toEqual(['eggs.example', 'müller.example']);
+        expect(summary.domains).toEqual(['eggs.example', 'xn--mller-kva.example']);
         // fast-xml-parser's own entity decoding agrees.
         const plain = new XMLParser({ ignoreAttributes: false, parseTagValue: false }).parse(
           xml,
         ) as { clientConfig: { emailProvider: { displayName: string } } };
         expect(plain.clientConfig.emailProvider.displayName).toBe(provider);
+      });
+    });
+
+    describe('rich data written with plain SQL (issue 13)', () => {
+      beforeAll(() => loadRichData(ctx.app, ctx.db));
+
+      /** GETs the document for a request: 200 application/xml, checked against the rows. */
+      async function richConfig(domain: RichDomain, options: ConfigRequest): Promise<string> {
+        const response = await send(ctx.app, options);
+        expect([response.status, response.headers['content-type']]).toEqual([
+          200,
+          'application/xml',
+        ]);
+        expectAutoconfigAsStored(response.text, domain);
+        return response.text;
+      }
+
+      const domainNamed = (name: string) => RICH_DOMAINS.find((domain) => domain.name === name)!;
+
+      it.each(RICH_DOMAINS.map((domain) => [domain.name, domain.about, domain] as const))(
+        '%s (%s): every client reads the rows, for every spelling of the address',
+        async (_name, _about, domain) => {
+          const documents = new Set<string>();
+          for (const address of domain.addresses) {
+            documents.add(await richConfig(domain, forAddress(address)));
+            documents.add(await richConfig(domain, forAddress(address, WELL_KNOWN)));
+          }
+          expect(documents.size).toBe(1);
+        },
+      );
+
+      it('sockets.example: odd spellings go out in the canonical, case-sensitive words', async () => {
+        const xml = await richConfig(
+          domainNamed('sockets.example'),
+          forAddress('user@sockets.example'),
+        );
+        expect(checkK9Autoconfig(xml)).toEqual([]);
+        expect(
+          summarise(xml).servers.map((s) => [s.type, s.hostname, s.socketType, s.authentication]),
+        ).toEqual([
+          ['imap', 'imap-ssl.sockets.example', 'SSL', 'password-cleartext'],
+          ['smtp', 'smtp-starttls.sockets.example', 'STARTTLS', 'password-cleartext'],
+          ['imap', 'imap-starttls.sockets.example', 'STARTTLS', 'password-cleartext'],
+          ['smtp', 'smtp-ssl.sockets.example', 'SSL', 'password-encrypted'],
+          ['imap', 'imap-auto.sockets.example', 'STARTTLS', 'password-encrypted'],
+        ]);
+      });
+
+      it('oauth.example: oauth2, gssapi, Client-IP-Address, tls-client-cert in Mozilla spelling', async () => {
+        const xml = await richConfig(
+          domainNamed('oauth.example'),
+          forAddress('user@oauth.example'),
+        );
+        expect(summarise(xml).servers.map((s) => s.authentication)).toEqual([
+          'OAuth2',
+          'OAuth2',
+          'GSSAPI',
+          'client-IP-address',
+          'TLS-client-cert',
+        ]);
+      });
+
+      it('münchen.example: the domain and its servers as A-labels, from any request form', async () => {
+        const domain = domainNamed('münchen.example');
+        const expected = await richConfig(domain, forAddress('jörg@münchen.example'));
+        expect(checkK9Autoconfig(expected)).toEqual([]);
+        const summary = summarise(expected);
+        expect(summary.domains).toEqual(['xn--mnchen-3ya.example']);
+        expect(summary.displayName).toBe('Bücher & Söhne');
+        expect(summary.servers.map((s) => s.hostname)).toEqual([
+          'imap.xn--bcher-kva.example',
+          'smtp.xn--bcher-kva.example',
+        ]);
+        expect(expected).not.toMatch(/münchen|bücher\.example/);
+        const fromHost = await richConfig(domain, {
+          path: WELL_KNOWN,
+          headers: { Host: 'autoconfig.xn--mnchen-3ya.example' },
+        });
+        expect(fromHost).toBe(expected);
+        const fromDomain = await richConfig(domain, {
+          query: `emaildomain=${encodeURIComponent('münchen.example')}`,
+        });
+        expect(fromDomain).toBe(expected);
+      });
+
+      it('ports.example: rows with ports 0, -1, 65536 and 70000 are not in the document at all', async () => {
+        const xml = await richConfig(
+          domainNamed('ports.example'),
+          forAddress('user@ports.example'),
+        );
+        expect(checkK9Autoconfig(xml)).toEqual([]);
+        expect(summarise(xml).servers.map((s) => [s.hostname, s.port])).toEqual([
+          ['imap.ports.example', '993'],
+          ['smtp.ports.example', '587'],
+        ]);
+        expect(xml).not.toMatch(/port0|port70000|port65536|negative|<port>(0|-1|65536|70000)</);
+      });
+
+      it('Legacy-Auth.Example: K-9 rejects only what it cannot represent (plain, NTLM, none)', async () => {
+        const xml = await richConfig(
+          domainNamed('Legacy-Auth.Example'),
+          forAddress('user@LEGACY-AUTH.example'),
+        );
+        expect(checkK9Autoconfig(xml)).toEqual([
+          expect.stringContaining('incomingServer[1]/socketType[1] "plain"'),
+          expect.stringContaining('incomingServer[1] has no authentication'),
+          expect.stringContaining('outgoingServer[1]/socketType[1] "plain"'),
+          expect.stringContaining('outgoingServer[1] has no authentication'),
+          expect.stringContaining('outgoingServer[2] has no authentication'),
+        ]);
       });
     });
   });

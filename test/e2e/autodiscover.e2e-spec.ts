@@ -4,6 +4,12 @@ import request from 'supertest';
 import type { HttpAdapterName } from '../../src/config/app-config';
 import { checkMobilesyncError, checkThunderbirdAutodiscover } from '../clients/autodiscover-rules';
 import { checkOutlookResponseStructure } from '../clients/outlook-response-structure';
+import {
+  expectAutodiscoverAsStored,
+  loadRichData,
+  RICH_DOMAINS,
+  type RichDomain,
+} from '../clients/rich-data';
 import { SEED_EXAMPLE_JSON } from '../support/fixtures';
 import { startTestApp, useAppOnDatabase, type TestApp } from '../support/test-app';
 import { ENGINE_DIALECTS, describeDialect } from '../support/test-databases';
@@ -171,7 +177,8 @@ describe.each(ENGINE_DIALECTS)('POST /autodiscover/autodiscover.xml on %s', (dia
           Server: expect.stringMatching(new RegExp(`^primary-smtp\\.${HEX}\\.com$`)),
           Port: '587',
           LoginName: 'user@example.com',
-          SSL: 'off',
+          // STARTTLS: SSL on, or Thunderbird would use no encryption at all.
+          SSL: 'on',
           Encryption: 'TLS',
           SPA: 'off',
         });
@@ -180,7 +187,8 @@ describe.each(ENGINE_DIALECTS)('POST /autodiscover/autodiscover.xml on %s', (dia
           Server: expect.stringMatching(new RegExp(`^imap1\\.${HEX}\\.com$`)),
           Port: '143',
           LoginName: 'user@example.com',
-          SSL: 'off',
+          // STARTTLS: SSL on, or Thunderbird would use no encryption at all.
+          SSL: 'on',
           Encryption: 'TLS',
           SPA: 'off',
         });
@@ -243,7 +251,7 @@ describe.each(ENGINE_DIALECTS)('POST /autodiscover/autodiscover.xml on %s', (dia
           'CalDAV https://dav.example.com/calendars/%EMAILADDRESS%/ 443',
           'CardDAV https://dav.example.com/addressbooks/%EMAILADDRESS%/ undefined',
         ]);
-        expect(protocols[0]).toMatchObject({ SSL: 'off', Encryption: 'TLS' });
+        expect(protocols[0]).toMatchObject({ SSL: 'on', Encryption: 'TLS' });
         expect(protocols[1]).toMatchObject({ SSL: 'on', Encryption: 'SSL' });
         // Only LoginName is expanded, DAV URLs stay as stored.
         expect(protocols[5]).toMatchObject({
@@ -270,6 +278,105 @@ describe.each(ENGINE_DIALECTS)('POST /autodiscover/autodiscover.xml on %s', (dia
         const response = await post(ctx.app, mobilesyncRequest('me@example.com'));
         expectMobilesyncError(response, 601);
         expect(response.text).toContain('<EMailAddress>me@example.com</EMailAddress>');
+      });
+    });
+
+    describe('rich data written with plain SQL (issue 13)', () => {
+      beforeAll(() => loadRichData(ctx.app, ctx.db));
+
+      /** POSTs an Outlook request: 200 application/xml, checked against the rows. */
+      async function richAnswer(domain: RichDomain, address: string): Promise<Protocol[]> {
+        const response = await post(ctx.app, outlookRequest(address));
+        expect([response.status, response.headers['content-type']]).toEqual([
+          200,
+          'application/xml',
+        ]);
+        expectAutodiscoverAsStored(response.text, domain);
+        // Not outlookProtocols: without the rows, its checker cannot allow SPA on for NTLM.
+        const document = parser.parse(response.text) as {
+          Autodiscover: { Response: { Account: { Protocol?: Record<string, unknown>[] } } };
+        };
+        return (document.Autodiscover.Response.Account.Protocol ?? []).map((protocol) =>
+          Object.fromEntries(Object.entries(protocol).map(([key, value]) => [key, String(value)])),
+        );
+      }
+
+      const domainNamed = (name: string) => RICH_DOMAINS.find((domain) => domain.name === name)!;
+
+      it.each(RICH_DOMAINS.map((domain) => [domain.name, domain.about, domain] as const))(
+        '%s (%s): Thunderbird and Outlook read the rows, for every spelling of the address',
+        async (_name, _about, domain) => {
+          for (const address of domain.addresses) await richAnswer(domain, address);
+        },
+      );
+
+      it('sockets.example: SSL on for ssl, Starttls, AUTO, starttls and Ssl; Encryption as Outlook reads it', async () => {
+        const protocols = await richAnswer(domainNamed('sockets.example'), 'user@sockets.example');
+        expect(
+          protocols.map((p) => [p.Type, p.Server, p.Port, p.SSL, p.Encryption, p.SPA]),
+        ).toEqual([
+          ['IMAP', 'imap-ssl.sockets.example', '993', 'on', 'SSL', 'off'],
+          ['SMTP', 'smtp-starttls.sockets.example', '587', 'on', 'TLS', 'off'],
+          ['IMAP', 'imap-starttls.sockets.example', '143', 'on', 'TLS', 'off'],
+          ['SMTP', 'smtp-ssl.sockets.example', '465', 'on', 'SSL', 'off'],
+          ['IMAP', 'imap-auto.sockets.example', '143', 'on', 'Auto', 'off'],
+          [
+            'CalDAV',
+            'https://dav.sockets.example/calendars/%EMAILADDRESS%/',
+            '443',
+            'on',
+            undefined,
+            undefined,
+          ],
+          [
+            'CardDAV',
+            'http://dav.sockets.example:8080/cards/',
+            undefined,
+            'off',
+            undefined,
+            undefined,
+          ],
+        ]);
+      });
+
+      it('Legacy-Auth.Example: SSL off only for the none and plain servers', async () => {
+        const protocols = await richAnswer(
+          domainNamed('Legacy-Auth.Example'),
+          'user@legacy-auth.example',
+        );
+        expect(protocols.map((p) => [p.Type, p.Port, p.SSL])).toEqual([
+          ['IMAP', '143', 'off'],
+          ['POP3', '110', 'off'],
+          ['SMTP', '25', 'off'],
+          ['SMTP', '587', 'on'],
+        ]);
+        expect(protocols[0]?.Server?.toLowerCase()).toBe('imap-none.legacy-auth.example');
+      });
+
+      it('münchen.example: Server and DAV URLs in ASCII (A-labels, percent-encoded path)', async () => {
+        const domain = domainNamed('münchen.example');
+        for (const address of domain.addresses) {
+          const protocols = await richAnswer(domain, address);
+          expect(protocols.map((p) => p.Server)).toEqual([
+            'imap.xn--bcher-kva.example',
+            'smtp.xn--bcher-kva.example',
+            'https://kalender.xn--bcher-kva.example/kalender/%EMAILADDRESS%/stra%C3%9Fe/',
+            'https://dav.example.net/adressb%C3%BCcher/%EMAILLOCALPART%/',
+          ]);
+          // LoginName is the address as asked for.
+          expect(protocols[0]?.LoginName).toBe(address);
+        }
+      });
+
+      it('ports.example: rows with ports 0, -1, 65536 and 70000 are not in the answer at all', async () => {
+        const domain = domainNamed('ports.example');
+        const response = await post(ctx.app, outlookRequest('user@ports.example'));
+        const protocols = await richAnswer(domain, 'user@ports.example');
+        expect(protocols.map((p) => `${p.Type} ${p.Server} ${p.Port}`)).toEqual([
+          'IMAP imap.ports.example 993',
+          'SMTP smtp.ports.example 587',
+        ]);
+        expect(response.text).not.toMatch(/port0|port70000|port65536|negative|dav-port70000/);
       });
     });
   });

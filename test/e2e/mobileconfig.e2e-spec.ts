@@ -2,6 +2,12 @@ import { parse as parsePlist, type PlistValue } from 'plist';
 import request from 'supertest';
 import type { HttpAdapterName } from '../../src/config/app-config';
 import { checkAppleProfile } from '../clients/apple-profile-rules';
+import {
+  expectProfileAsStored,
+  loadRichData,
+  RICH_DOMAINS,
+  type RichDomain,
+} from '../clients/rich-data';
 import { SEED_EXAMPLE_JSON } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import {
@@ -412,6 +418,111 @@ describe.each(ENGINE_DIALECTS)('mobileconfig on %s', (dialect) => {
         const { top, mail } = await profile(app, { emailaddress: 'a@bücher.example' });
         expect(top.PayloadDisplayName).toBe('bücher.example accounts');
         expect(mail.PayloadDisplayName).toBe('bücher.example');
+      });
+    });
+
+    describe('rich data written with plain SQL (issue 13)', () => {
+      beforeAll(() => loadRichData(app, db));
+
+      const domainNamed = (name: string) => RICH_DOMAINS.find((domain) => domain.name === name)!;
+
+      /**
+       * The profile for an address, checked against the rows; undefined for a 400 that
+       * the domain allows (an authentication Apple has no word for).
+       */
+      async function richProfile(
+        domain: RichDomain,
+        address: string,
+      ): Promise<Profile | undefined> {
+        const response = await get(app, q({ emailaddress: address }));
+        const body = (response.body as Buffer).toString('utf8');
+        if (domain.profile === 'may-refuse' && response.status === 400) {
+          expect(String(response.headers['content-type'])).toMatch(/^text\/plain/);
+          return undefined;
+        }
+        expect([
+          response.status,
+          response.headers['content-type'],
+          response.status === 200 ? '' : body,
+        ]).toEqual([200, CONTENT_TYPE, '']);
+        expectProfileAsStored(body, domain, address);
+        return readProfile(body);
+      }
+
+      it.each(RICH_DOMAINS.map((domain) => [domain.name, domain.about, domain] as const))(
+        '%s (%s): Apple devices read the rows, for every spelling of the address',
+        async (_name, _about, domain) => {
+          for (const address of domain.addresses) await richProfile(domain, address);
+        },
+      );
+
+      it('sockets.example: the ssl server is chosen and encrypted; PLAIN and plain are passwords', async () => {
+        const { mail } = (await richProfile(
+          domainNamed('sockets.example'),
+          'user@sockets.example',
+        ))!;
+        expect(mail).toMatchObject({
+          IncomingMailServerHostName: 'imap-ssl.sockets.example',
+          IncomingMailServerPortNumber: 993,
+          IncomingMailServerUseSSL: true,
+          IncomingMailServerAuthentication: 'EmailAuthPassword',
+          OutgoingMailServerHostName: 'smtp-starttls.sockets.example',
+          OutgoingMailServerPortNumber: 587,
+          OutgoingMailServerUseSSL: true,
+          OutgoingMailServerAuthentication: 'EmailAuthPassword',
+        });
+      });
+
+      it('Legacy-Auth.Example: NTLM in any case; UseSSL false only for the unencrypted server', async () => {
+        const { mail } = (await richProfile(
+          domainNamed('Legacy-Auth.Example'),
+          'user@legacy-auth.example',
+        ))!;
+        expect(mail).toMatchObject({
+          IncomingMailServerPortNumber: 143,
+          IncomingMailServerUseSSL: false,
+          IncomingMailServerAuthentication: 'EmailAuthNTLM',
+          OutgoingMailServerHostName: 'smtp-ntlm.legacy-auth.example',
+          OutgoingMailServerUseSSL: true,
+          OutgoingMailServerAuthentication: 'EmailAuthNTLM',
+        });
+      });
+
+      it('münchen.example: host names as A-labels, DAV URLs in ASCII with the address expanded', async () => {
+        const { top, mail, dav } = (await richProfile(
+          domainNamed('münchen.example'),
+          'jörg@münchen.example',
+        ))!;
+        expect(mail).toMatchObject({
+          EmailAddress: 'jörg@münchen.example',
+          IncomingMailServerHostName: 'imap.xn--bcher-kva.example',
+          OutgoingMailServerHostName: 'smtp.xn--bcher-kva.example',
+        });
+        expect(dav.get('caldav')).toMatchObject({
+          CalDAVHostName: 'kalender.xn--bcher-kva.example',
+          CalDAVPrincipalURL:
+            'https://kalender.xn--bcher-kva.example/kalender/j%C3%B6rg@m%C3%BCnchen.example/stra%C3%9Fe/',
+        });
+        expect(dav.get('carddav')).toMatchObject({
+          CardDAVHostName: 'dav.example.net',
+          CardDAVPrincipalURL: 'https://dav.example.net/adressb%C3%BCcher/j%C3%B6rg/',
+        });
+        expect(top.PayloadDisplayName).toBe('münchen.example accounts');
+      });
+
+      it('ports.example: rows with ports 0, -1, 65536 and 70000 are not in the profile at all', async () => {
+        const { xml, mail, dav } = (await richProfile(
+          domainNamed('ports.example'),
+          'user@ports.example',
+        ))!;
+        expect(mail).toMatchObject({
+          IncomingMailServerHostName: 'imap.ports.example',
+          IncomingMailServerPortNumber: 993,
+          OutgoingMailServerHostName: 'smtp.ports.example',
+          OutgoingMailServerPortNumber: 587,
+        });
+        expect(dav.size).toBe(0);
+        expect(xml).not.toMatch(/port0|port70000|port65536|negative|dav-port70000/);
       });
     });
   });
