@@ -25,8 +25,9 @@ const SEED_DOCUMENT = join(ROOT, 'test', 'fixtures', 'seed-example.json');
 /**
  * Writes the INI file into `temp` and starts the server on a free loopback port.
  * @param {{ temp: string, dbUri: string, adapter: string, extraConfig: readonly string[],
- *   nodeFlags?: readonly string[], logFile?: string }} options
- *   extraConfig: `key=value` pairs for [automx2]; logFile: keep all server output there
+ *   nodeFlags?: readonly string[], logFile?: string, entry?: string }} options
+ *   extraConfig: `key=value` pairs for [automx2]; logFile: keep all server output there;
+ *   entry: the server's main file (default dist/main.js)
  * @returns {Promise<StartedServer>}
  */
 async function startAutomx2(options) {
@@ -48,7 +49,14 @@ async function startAutomx2(options) {
   delete env.AUTOMX2_DB_URI;
   const spawnedAt = performance.now();
   const server = spawnNode(
-    [...(options.nodeFlags ?? []), ENTRY, '--host', '127.0.0.1', '--port', String(port)],
+    [
+      ...(options.nodeFlags ?? []),
+      options.entry ?? ENTRY,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
     { cwd: ROOT, env, url: `http://127.0.0.1:${port}`, logFile: options.logFile },
   );
   try {

@@ -53,4 +53,38 @@ function setOptions(pairs) {
   });
 }
 
-module.exports = { UsageError, integerOption, dbOption, adapterOption, setOptions };
+/**
+ * The options `parse` reads from `argv`, or null when the run should stop: on a usage
+ * error (the usage and the error on stderr, exit code 2) or for `--help` (the usage on
+ * stdout). `parse` returns an object with a `help` flag.
+ * @template {{ help: boolean }} T
+ * @param {(argv: string[]) => T} parse
+ * @param {string[]} argv
+ * @param {string} usage
+ * @returns {T | null}
+ */
+function optionsOrUsage(parse, argv, usage) {
+  let options;
+  try {
+    options = parse(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
+    process.stderr.write(`${usage}\n\n${error.message}\n`);
+    process.exitCode = 2;
+    return null;
+  }
+  if (options.help) {
+    process.stdout.write(`${usage}\n`);
+    return null;
+  }
+  return options;
+}
+
+module.exports = {
+  UsageError,
+  integerOption,
+  dbOption,
+  adapterOption,
+  setOptions,
+  optionsOrUsage,
+};

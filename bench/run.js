@@ -20,11 +20,12 @@ const { httpRequest, freePort } = require('./http-client');
 const { findWrk, runWrk, runAutocannon, stopLoad } = require('./load');
 const { summarise } = require('./profile-summary');
 const report = require('./report');
-const { scenario, SCENARIO_NAMES, SPREAD, SOAK } = require('./scenarios');
+const { scenario, SCENARIO_NAMES, SPREAD, SOAK, MEMORY_ATTACK } = require('./scenarios');
 const { seedDomains, explainLookups, benchDomainName } = require('./seed-domains');
 const { spawnNode, waitUntilReady, rssMiB, sampleRss, processTree } = require('./server-process');
 const { startAutomx2, seedExample, ENTRY } = require('./automx2-server');
 const { runSoak } = require('./soak');
+const { runMemoryAttack } = require('./memory-attack');
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
@@ -41,6 +42,9 @@ const USAGE = `usage: npm run bench -- [options]
   --scenario NAME[,NAME]   ${SCENARIO_NAMES.join(', ')}, ${SPREAD} (needs --domains); default all
                            (${SPREAD} is added after autoconfig when --domains is given)
   soak | --scenario soak   the 10-minute soak test, a run of its own: \`npm run bench -- soak --help\`
+  ${MEMORY_ATTACK}            issue 14's memory attack (N ~60 KB Autodiscover POSTs for unknown domains,
+                           then idle; RSS before/during/after), a run of its own:
+                           \`npm run bench -- ${MEMORY_ATTACK} --requests 4000 --help\`
   --db sqlite|postgres|mysql        default sqlite (a file in a temp dir); others: a throwaway database
   --adapter fastify|express         default fastify
   --no-ceiling                      do not measure the framework ceiling (bench/framework-server.js,
@@ -203,9 +207,16 @@ async function main() {
     const named = argv.flatMap((a, i) =>
       a === '--scenario' ? [argv[i + 1] ?? ''] : a.startsWith('--scenario=') ? [a.slice(11)] : [],
     );
+    const selects = (/** @type {string} */ name) =>
+      argv.includes(name) || named.flatMap((s) => s.split(',')).some((s) => s.trim() === name);
     // `npm run bench -- soak` or `--scenario soak`: a run of its own (bench/soak.js).
-    if (argv.includes(SOAK) || named.flatMap((s) => s.split(',')).some((s) => s.trim() === SOAK)) {
+    if (selects(SOAK)) {
       await runSoak(argv);
+      return;
+    }
+    // `npm run bench -- memory-attack`: a run of its own (bench/memory-attack.js).
+    if (selects(MEMORY_ATTACK)) {
+      await runMemoryAttack(argv);
       return;
     }
     options = parseOptions(argv);

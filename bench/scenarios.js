@@ -55,6 +55,8 @@ const SCENARIO_NAMES = ['autoconfig', 'autodiscover', 'mobileconfig', 'unknown',
 const SPREAD = 'autoconfig-spread';
 /** `npm run bench -- soak`: a run of its own (bench/soak.js), never mixed with the others. */
 const SOAK = 'soak';
+/** `npm run bench -- memory-attack`: issue 14's memory attack (bench/memory-attack.js), alone. */
+const MEMORY_ATTACK = 'memory-attack';
 
 /**
  * @typedef {object} SoakEntry
@@ -220,4 +222,4 @@ function scenario(name, domains) {
   }
 }
 
-module.exports = { scenario, SCENARIO_NAMES, SPREAD, SOAK, SOAK_MIX, REQUESTS };
+module.exports = { scenario, SCENARIO_NAMES, SPREAD, SOAK, MEMORY_ATTACK, SOAK_MIX, REQUESTS };

@@ -13,7 +13,14 @@ const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { setInterval, clearInterval } = require('node:timers');
 const { parseArgs } = require('node:util');
-const { UsageError, adapterOption, dbOption, integerOption, setOptions } = require('./options');
+const {
+  UsageError,
+  adapterOption,
+  dbOption,
+  integerOption,
+  optionsOrUsage,
+  setOptions,
+} = require('./options');
 const { startAutomx2, seedExample, ENTRY } = require('./automx2-server');
 const { cleanupStack } = require('./cleanups');
 const { cpuWindow, waitForQuiet } = require('./cpu');
@@ -525,20 +532,8 @@ const log = (/** @type {string} */ text) => process.stderr.write(`${text}\n`);
  * @returns {Promise<void>}
  */
 async function runSoak(argv) {
-  /** @type {SoakOptions} */
-  let options;
-  try {
-    options = parseSoakOptions(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
-    process.stderr.write(`${USAGE}\n\n${error.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const options = optionsOrUsage(parseSoakOptions, argv, USAGE);
+  if (options === null) return;
   if (!existsSync(ENTRY))
     throw new Error('dist/main.js is missing: run `npm run bench -- soak` (it builds first)');
   const wrk = findWrk();

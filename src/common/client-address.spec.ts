@@ -15,10 +15,21 @@ describe('resolveClientAddress', () => {
     expect(resolveClientAddress('10.0.0.1', ['127.0.0.1', '203.0.113.9'], 1)).toBe('203.0.113.9');
   });
 
-  it('falls back to the socket address when the header is short or absent', () => {
-    expect(resolveClientAddress('203.0.113.7', '127.0.0.1', 2)).toBe('203.0.113.7');
-    expect(resolveClientAddress('203.0.113.7', undefined, 1)).toBe('203.0.113.7');
-    expect(resolveClientAddress('203.0.113.7', ' , ', 1)).toBe('203.0.113.7');
+  it('fails closed: a short or absent header means an unknown client, not the socket', () => {
+    // Behind one proxy with proxy_count 2, a client sending nothing (issue 14, L1).
+    expect(resolveClientAddress('127.0.0.1', '203.0.113.7', 2)).toBeNull();
+    expect(resolveClientAddress('127.0.0.1', '127.0.0.1', 2)).toBeNull();
+    expect(resolveClientAddress('127.0.0.1', undefined, 1)).toBeNull();
+    expect(resolveClientAddress('127.0.0.1', ' , ', 1)).toBeNull();
+    expect(resolveClientAddress('127.0.0.1', [], 1)).toBeNull();
+  });
+
+  it('reads an entry that is not an IP address as an unknown client', () => {
+    for (const entry of ['localhost', 'unknown', '127.0.0.1.evil.example', '203.0.113.9:4711']) {
+      expect(resolveClientAddress('127.0.0.1', `198.51.100.1, ${entry}`, 1)).toBeNull();
+    }
+    expect(resolveClientAddress('127.0.0.1', '[2001:db8::1]', 1)).toBe('2001:db8::1');
+    expect(resolveClientAddress('127.0.0.1', '::ffff:203.0.113.9', 1)).toBe('203.0.113.9');
   });
 
   it('never lets a forged leftmost entry through', () => {
@@ -30,15 +41,30 @@ describe('resolveClientAddress', () => {
 });
 
 describe('isLoopback', () => {
-  it.each(['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1', '[::1]', '0:0:0:0:0:0:0:1'])(
-    '%s is loopback',
-    (address) => expect(isLoopback(address)).toBe(true),
-  );
+  it.each([
+    '127.0.0.1',
+    '127.1.2.3',
+    '127.255.255.255',
+    '::1',
+    '::ffff:127.0.0.1',
+    '[::1]',
+    '0:0:0:0:0:0:0:1',
+    '0::1',
+    '0000:0000:0000:0000:0000:0000:0000:0001',
+  ])('%s is loopback', (address) => expect(isLoopback(address)).toBe(true));
 
-  it.each(['10.0.0.1', '::2', '::ffff:10.0.0.1', 'localhost', '', 'unknown', '128.0.0.1'])(
-    '%s is not loopback',
-    (address) => expect(isLoopback(address)).toBe(false),
-  );
+  it.each([
+    '10.0.0.1',
+    '::2',
+    '::',
+    '::ffff:10.0.0.1',
+    'localhost',
+    '',
+    'unknown',
+    '128.0.0.1',
+    '126.255.255.255',
+    '127.0.0.1.evil.example',
+  ])('%s is not loopback', (address) => expect(isLoopback(address)).toBe(false));
 });
 
 describe('normaliseAddress', () => {

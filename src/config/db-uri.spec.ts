@@ -200,6 +200,13 @@ describe('parseDbUri', () => {
       ['', /dialect\[\+driver\]:\/\//],
       ['sqlite:/relative.db', /dialect\[\+driver\]:\/\//],
       ['://h/db', /dialect\[\+driver\]:\/\//],
+      ['postgresql://u:p%ss@h/db', /malformed percent-encoding in the password/],
+      ['postgresql://u%zz:p@h/db', /malformed percent-encoding in the user name/],
+      ['postgresql://u:p@h/d%b', /malformed percent-encoding in the database name/],
+      ['sqlite:///a%.db', /malformed percent-encoding in the file name/],
+      ['mysql://u:p@h/db?charset=evil', /unknown charset "evil"/],
+      ['postgresql://u:p@h/db?sslmode=evil', /unknown TLS mode "evil"/],
+      ['mysql://u:p@h/db?ssl=maybe', /unknown TLS mode "maybe"/],
     ])('%j: %p', (uri, message) => {
       expect(problemOf(uri)).toMatch(message);
     });
@@ -210,6 +217,7 @@ describe('parseDbUri', () => {
         'postgresql://u:TopSecret1@h',
         'postgresql://u:TopSecret1@h:99999/db',
         'postgresql://u:TopSecret1@h:0/db',
+        'postgresql://u:Top%Secret1@h/db',
       ]) {
         expect(problemOf(uri)).not.toContain('TopSecret1');
       }

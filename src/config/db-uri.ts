@@ -1,3 +1,5 @@
+import { Charsets } from 'mysql2';
+
 /**
  * automx2 users have SQLAlchemy-style database URLs in their INI files. This maps
  * them to what our drivers need; the `+driver` suffix is ignored.
@@ -17,6 +19,24 @@ export type DatabaseTarget =
     };
 
 export class DbUriError extends Error {}
+
+/** libpq's sslmode values and the booleans SQLAlchemy's MySQL drivers take for `ssl`. */
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'].concat([
+  'true',
+  'false',
+  '1',
+  '0',
+]);
+const SSL_ON = ['require', 'verify-ca', 'verify-full', 'true', '1'];
+
+/**
+ * Whether mysql2 knows the charset (it refuses an unknown one on every connection
+ * attempt, which would look like an outage retried forever). The table is the driver's
+ * own, so it never disagrees with the driver.
+ */
+function isMysqlCharset(charset: string): boolean {
+  return Object.hasOwn(Charsets, charset.toUpperCase());
+}
 
 const SCHEMES: Record<string, 'sqlite' | 'postgres' | 'mysql'> = {
   sqlite: 'sqlite',
@@ -45,7 +65,21 @@ function parseSqlite(rest: string): DatabaseTarget {
   if (!withoutQuery.startsWith('/')) {
     throw new DbUriError('sqlite URLs need three slashes: sqlite:///relative.db or sqlite:////abs');
   }
-  return { type: 'sqlite', database: decodeURIComponent(withoutQuery.slice(1)) };
+  return { type: 'sqlite', database: decodeComponent(withoutQuery.slice(1), 'file name') };
+}
+
+/**
+ * Percent-decodes one part of the URL. A `%` not followed by two hex digits is a
+ * configuration error naming the part (never its text, which may be a password).
+ */
+function decodeComponent(text: string, part: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new DbUriError(
+      `malformed percent-encoding in the ${part} (a literal % is written %25 in a URL)`,
+    );
+  }
 }
 
 /**
@@ -68,7 +102,7 @@ function parseServer(type: 'postgres' | 'mysql', scheme: string, rest: string): 
   } catch {
     throw new DbUriError('malformed URL');
   }
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const database = decodeComponent(url.pathname.replace(/^\//, ''), 'database name');
   if (!database || database.includes('/')) throw new DbUriError('missing database name');
   let port: number | undefined;
   if (url.port) {
@@ -78,20 +112,27 @@ function parseServer(type: 'postgres' | 'mysql', scheme: string, rest: string): 
   const query = url.searchParams;
   const socketPath = query.get(type === 'postgres' ? 'host' : 'unix_socket') ?? undefined;
   const sslmode = (query.get('sslmode') ?? query.get('ssl') ?? '').toLowerCase();
+  if (sslmode !== '' && !SSL_MODES.includes(sslmode)) {
+    throw new DbUriError(`unknown TLS mode "${sslmode}" (${SSL_MODES.join(', ')})`);
+  }
+  const charset = query.get('charset') ?? undefined;
+  if (charset !== undefined && !isMysqlCharset(charset)) {
+    throw new DbUriError(`unknown charset "${charset}"`);
+  }
   return {
     type,
     // An IPv6 literal comes without its brackets, as drivers want it.
     host:
       url.hostname && !emptyHost
-        ? decodeURIComponent(url.hostname.replace(/^\[(.*)\]$/, '$1'))
+        ? decodeComponent(url.hostname.replace(/^\[(.*)\]$/, '$1'), 'host')
         : undefined,
     port,
     socketPath,
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
+    username: url.username ? decodeComponent(url.username, 'user name') : undefined,
+    password: url.password ? decodeComponent(url.password, 'password') : undefined,
     database,
-    ssl: ['require', 'verify-ca', 'verify-full', 'true', '1'].includes(sslmode),
-    charset: query.get('charset') ?? undefined,
+    ssl: SSL_ON.includes(sslmode),
+    charset,
   };
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSourceOptions, Logger as TypeOrmLogger } from 'typeorm';
 import type { DatabaseTarget } from '../config/db-uri';
+import { EchoLogger } from './echo-logger';
 import { ALL_ENTITIES } from './entities/all-entities';
 
 export const MIGRATIONS_TABLE = 'automx2_nest_migrations';
@@ -38,6 +39,8 @@ export function dataSourceOptions(target: DatabaseTarget, logging: boolean): Dat
     migrations: migrationGlobs(),
     migrationsTableName: MIGRATIONS_TABLE,
     logging,
+    // db_echo: our logger, which never prints parameter values; otherwise nothing.
+    logger: logging ? new EchoLogger() : SILENT_TYPEORM_LOGGER,
     synchronize: false,
   };
   if (target.type === 'sqlite') {
@@ -88,11 +91,10 @@ export function dataSourceOptions(target: DatabaseTarget, logging: boolean): Dat
     connectTimeout: CONNECT_TIMEOUT_MS,
     // mysql2 has no statement timeout of its own: TypeORM gives this one to every query
     // (the caller gets an error, the server finishes the statement by itself). TypeORM
-    // would also print each such query, with its parameters, to stdout as "slow": the
-    // failure already reaches the log as a database outage.
+    // reports each such query as "slow" to the logger above: silent without db_echo (the
+    // failure already reaches the log as a database outage), without values with it.
     enableQueryTimeout: true,
     maxQueryExecutionTime: QUERY_TIMEOUT_MS,
-    ...(logging ? {} : { logger: SILENT_TYPEORM_LOGGER }),
     extra: { connectionLimit: 10 },
   };
 }

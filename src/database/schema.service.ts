@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DatabaseConnection } from './database-connection.service';
+import { runMigrationsExclusively } from './schema-migrations';
 
 /** Creates or upgrades the schema with the migrations of migrations/. */
 @Injectable()
@@ -20,10 +21,13 @@ export class SchemaService {
     });
   }
 
-  /** Applies pending migrations; returns the names of those applied. */
+  /**
+   * Applies pending migrations, one caller at a time across processes and replicas
+   * (schema-migrations.ts); returns the names of those applied.
+   */
   async migrate(): Promise<string[]> {
     return this.connection.run(async (dataSource) => {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      const applied = await runMigrationsExclusively(dataSource);
       for (const migration of applied) this.logger.log(`applied migration ${migration.name}`);
       return applied.map((migration) => migration.name);
     });

@@ -3,8 +3,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import type { SeedPlan } from '../initdb/seed-plan';
 import { DataChanges } from './data-changes';
-import { QUERY_TIMEOUT_MS } from './data-source-options';
 import { DatabaseConnection } from './database-connection.service';
+import { exclusiveTransaction } from './database-locks';
 import { classifyDatabaseError } from './database-errors';
 import { DavServerEntity } from './entities/davserver.entity';
 import { ALL_ENTITIES } from './entities/all-entities';
@@ -26,11 +26,6 @@ const PURGE_ORDER = [
   'ldapserver',
   'provider',
 ];
-
-const LOCK_NAME = 'automx2_initdb';
-const LOCK_KEY = 4243_0001;
-/** MySQL lock wait (seconds), below the query timeout so the wait never outlives it. */
-const LOCK_WAIT_SECONDS = Math.max(1, Math.floor(QUERY_TIMEOUT_MS / 1000) - 1);
 
 /** Writes seed plans and purges, each in one transaction, serialised across replicas. */
 @Injectable()
@@ -101,67 +96,16 @@ export class SeedRepository {
 
   /**
    * A transaction that holds a database-wide lock for its duration, so concurrent
-   * loads (on this or another replica) run one after the other.
+   * loads (on this or another replica) run one after the other (database-locks.ts).
    */
-  private exclusively<T>(
+  private async exclusively<T>(
     dataSource: DataSource,
     work: (manager: EntityManager) => Promise<T>,
   ): Promise<T> {
-    const type = dataSource.options.type;
-    const committed =
-      type === 'mysql'
-        ? underNamedLock(dataSource, work)
-        : dataSource.transaction(async (manager) => {
-            if (type === 'postgres') {
-              await manager.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-            }
-            // SQLite: one connection, and the write transaction serialises writers.
-            return work(manager);
-          });
+    const result = await exclusiveTransaction(dataSource, 'seed', work);
     // Caches of this replica drop what they hold once the change is committed.
-    return committed.then((result) => {
-      this.changes.changed();
-      return result;
-    });
-  }
-}
-
-/**
- * MySQL/MariaDB: GET_LOCK belongs to the session, not to the transaction, so it is
- * taken before the transaction starts and released only after the commit (or the
- * rollback). Released before the commit, the next loader could count the rows before
- * they are committed and load a second copy. The wait is shorter than the query timeout;
- * a lock not obtained in time is a 503.
- */
-async function underNamedLock<T>(
-  dataSource: DataSource,
-  work: (manager: EntityManager) => Promise<T>,
-): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    const rows = (await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [
-      LOCK_NAME,
-      LOCK_WAIT_SECONDS,
-    ])) as { acquired?: unknown }[];
-    if (Number(rows[0]?.acquired) !== 1) {
-      throw new DomainError('BACKEND_UNAVAILABLE', 'Database busy, try again later');
-    }
-    try {
-      await runner.startTransaction();
-      try {
-        const result = await work(runner.manager);
-        await runner.commitTransaction();
-        return result;
-      } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction();
-        throw error;
-      }
-    } finally {
-      await runner.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]);
-    }
-  } finally {
-    await runner.release();
+    this.changes.changed();
+    return result;
   }
 }
 

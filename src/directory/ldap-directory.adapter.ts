@@ -10,11 +10,18 @@ import type { DirectoryEntry } from '../mail-settings/mailbox';
 import { DirectoryPort } from './directory.port';
 import { LdapConnection, type ConnectionSettings } from './ldap-connection';
 import { firstAttributeValue } from './ldap-entry-values';
-import { describeFailure, isConnectionLoss, withDeadline } from './ldap-failures';
+import {
+  DeadlineExceededError,
+  describeFailure,
+  isConnectionLoss,
+  withDeadline,
+} from './ldap-failures';
 import { buildSearchFilter } from './ldap-filter';
 import { LookupCache } from './lookup-cache';
 
 const CACHE_MAX_ENTRIES = 10_000;
+/** Addresses the directory does not know: anyone can ask for any number of them. */
+const CACHE_MAX_MISSES = 1_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 const DEFAULT_TIMEOUT_MS = 3000;
 
@@ -59,7 +66,11 @@ export class LdapDirectory extends DirectoryPort implements OnApplicationShutdow
     if (!directory.tlsVerify) {
       this.logger.warn('ldap_tls_verify is off: LDAP server certificates are not checked');
     }
-    this.cache = new LookupCache(directory.cacheTtlMs, CACHE_MAX_ENTRIES);
+    this.cache = new LookupCache({
+      ttlMs: directory.cacheTtlMs,
+      maxEntries: CACHE_MAX_ENTRIES,
+      maxMisses: CACHE_MAX_MISSES,
+    });
   }
 
   lookup(address: string, server: LdapServer): Promise<DirectoryEntry | null> {
@@ -95,7 +106,16 @@ export class LdapDirectory extends DirectoryPort implements OnApplicationShutdow
     const observe = (ok: boolean) =>
       this.metrics?.observeDirectory(performance.now() - started, ok);
     try {
-      const entry = await this.searchWithRetry(server, key, filter);
+      // ldap_timeout bounds the whole lookup (connect, StartTLS, bind, search, one retry),
+      // not each step: a server that accepts and then stalls costs one timeout, not two.
+      const entry = await withDeadline(
+        this.searchWithRetry(server, key, filter),
+        this.settings.timeoutMs,
+        'directory lookup',
+      ).catch((error: unknown) => {
+        if (error instanceof DeadlineExceededError) this.forget(key);
+        throw error;
+      });
       this.setState(server, key, 'up');
       observe(true);
       return entry;
@@ -183,6 +203,13 @@ export class LdapDirectory extends DirectoryPort implements OnApplicationShutdow
       if (this.pool.get(key) === entry) this.pool.delete(key);
     });
     return entry.opening;
+  }
+
+  /** Drops the pooled connection for `key`, open or still opening (it stalled). */
+  private forget(key: string): void {
+    const entry = this.pool.get(key);
+    if (entry?.connection) this.retire(key, entry.connection);
+    else this.pool.delete(key);
   }
 
   /** Takes a connection out of the pool; it closes once its last search has finished. */

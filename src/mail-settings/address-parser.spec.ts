@@ -39,6 +39,40 @@ describe('parseEmailAddress', () => {
   });
 });
 
+describe('domains that are not host names', () => {
+  // Each of these used to be answered as example.com, with the junk echoed back.
+  it.each([
+    'a@example.com#x',
+    'a@example.com/evil',
+    'a@ex%61mple.com',
+    'a@exam\u00adple.com',
+    'a@exa\u200bmple.com',
+    'a@example\u200d.com',
+    'a@ｅｘａｍｐｌｅ.com',
+    'a@-example.com',
+    'a@example-.com',
+    'a@ex_ample.com',
+    'a@[192.0.2.1]',
+    `a@${'l'.repeat(64)}.example`,
+  ])('refuses %j', (raw) => {
+    expect(codeOf(() => parseEmailAddress(raw))).toBe('INVALID_ADDRESS');
+    expect(codeOf(() => parseDomainName(raw.slice(2)))).toBe('INVALID_ADDRESS');
+  });
+
+  it.each([
+    'a@example.com',
+    'a@EXAMPLE.Com',
+    'a@bücher.example',
+    'a@BÜCHER.example',
+    'a@xn--bcher-kva.example',
+    'a@localhost',
+    'a@mail-1.example',
+    `a@${'l'.repeat(63)}.example`,
+  ])('accepts %j', (raw) => {
+    expect(codeOf(() => parseEmailAddress(raw))).toBeUndefined();
+  });
+});
+
 describe('parseDomainName', () => {
   it('accepts a domain and drops a trailing dot', () => {
     expect(parseDomainName(' example.com. ')).toBe('example.com');

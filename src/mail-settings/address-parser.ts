@@ -1,4 +1,5 @@
 import { DomainError } from '../common/domain-error';
+import { isHostName } from './domain-names';
 import type { EmailAddress } from './mailbox';
 
 const MAX_ADDRESS_OCTETS = 254;
@@ -29,6 +30,9 @@ export function parseEmailAddress(raw: string): EmailAddress {
   if (/\s/.test(domain)) {
     throw new DomainError('INVALID_ADDRESS', 'Invalid e-mail address: space in domain');
   }
+  if (!isHostName(domain)) {
+    throw new DomainError('INVALID_ADDRESS', 'Invalid e-mail address: domain is not a host name');
+  }
   const address = `${localPart}@${domain}`;
   if (Buffer.byteLength(localPart) > MAX_LOCAL_OCTETS) {
     throw new DomainError('INVALID_ADDRESS', 'Invalid e-mail address: local part too long');
@@ -46,7 +50,8 @@ export function parseDomainName(raw: string): string {
     !domain ||
     CONTROL_CHARACTERS.test(domain) ||
     /[\s@/\\]/.test(domain) ||
-    Buffer.byteLength(domain) > 253
+    Buffer.byteLength(domain) > 253 ||
+    !isHostName(domain)
   ) {
     throw new DomainError('INVALID_ADDRESS', 'Invalid domain name');
   }

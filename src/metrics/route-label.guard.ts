@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
+import { routePatterns } from '../common/route-patterns';
 import { ROUTE_LABEL } from './metrics.service';
 
 type LabelledResponse = ServerResponse & { [ROUTE_LABEL]?: string };
@@ -37,19 +37,6 @@ export class RouteLabelGuard implements CanActivate {
   }
 
   private routePattern(context: ExecutionContext): string {
-    const prefixes = paths(this.reflector.get<unknown>(PATH_METADATA, context.getClass()));
-    const suffixes = paths(this.reflector.get<unknown>(PATH_METADATA, context.getHandler()));
-    const patterns = prefixes.flatMap((prefix) =>
-      suffixes.map((suffix) => {
-        const joined = `/${prefix}/${suffix}`.replace(/\/{2,}/g, '/');
-        return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
-      }),
-    );
-    return patterns.join('|');
+    return routePatterns(this.reflector, context).join('|');
   }
-}
-
-function paths(metadata: unknown): string[] {
-  if (Array.isArray(metadata)) return metadata.filter((p): p is string => typeof p === 'string');
-  return typeof metadata === 'string' ? [metadata] : [''];
 }

@@ -1,4 +1,4 @@
-import { clientKey } from './client-key';
+import { clientKey, rateLimitKey } from './client-key';
 
 describe(clientKey.name, () => {
   it.each([
@@ -14,5 +14,33 @@ describe(clientKey.name, () => {
     ['', ''],
   ])('%s is counted as %s', (address, key) => {
     expect(clientKey(address)).toBe(key);
+  });
+});
+
+describe(rateLimitKey.name, () => {
+  const limitLoopback = { loopback: true };
+  const exemptLoopback = { loopback: false };
+
+  it('counts a known client by clientKey', () => {
+    expect(rateLimitKey({ address: '203.0.113.9', peer: '10.0.0.1' }, exemptLoopback)).toBe(
+      '203.0.113.9',
+    );
+    expect(rateLimitKey({ address: '2001:db8:1:2::7', peer: '10.0.0.1' }, exemptLoopback)).toBe(
+      '2001:db8:1:2::/64',
+    );
+  });
+
+  it('exempts loopback clients unless rate_limit_loopback is set', () => {
+    expect(rateLimitKey({ address: '127.0.0.1', peer: '127.0.0.1' }, exemptLoopback)).toBeNull();
+    expect(rateLimitKey({ address: '::1', peer: '::1' }, limitLoopback)).toBe('0:0:0:0::/64');
+  });
+
+  it('counts an unknown client by its peer, apart from that address, and never exempts it', () => {
+    const unknown = { address: null, peer: '127.0.0.1' };
+    expect(rateLimitKey(unknown, exemptLoopback)).toBe('unknown via 127.0.0.1');
+    expect(rateLimitKey(unknown, exemptLoopback)).not.toBe(clientKey('127.0.0.1'));
+    expect(rateLimitKey({ address: null, peer: '2001:db8::5' }, exemptLoopback)).toBe(
+      'unknown via 2001:db8:0:0::/64',
+    );
   });
 });

@@ -1,4 +1,23 @@
 import { isIP } from 'node:net';
+import { isLoopback } from '../common/client-address';
+import type { RequestClient } from '../common/forwarded-headers';
+import type { RateLimitConfig } from '../config/app-config';
+
+/**
+ * The counter a request is charged to, or null when it is exempt (a loopback client
+ * without `rate_limit_loopback`). A known client counts under clientKey(address). An
+ * unknown client (a trusted proxy sent too short an X-Forwarded-For) counts under its
+ * socket peer, apart from the clients with that address: leaving the header out never
+ * escapes the limit, and all such requests from one peer share one counter.
+ */
+export function rateLimitKey(
+  client: RequestClient,
+  options: Pick<RateLimitConfig, 'loopback'>,
+): string | null {
+  if (client.address === null) return `unknown via ${clientKey(client.peer)}`;
+  if (!options.loopback && isLoopback(client.address)) return null;
+  return clientKey(client.address);
+}
 
 /**
  * The key a client is counted under: an IPv4 address as it is, an IPv6 address by its

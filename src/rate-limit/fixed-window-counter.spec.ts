@@ -1,3 +1,4 @@
+import { MiB, retainedBytes } from '../../test/support/retained-heap';
 import { FixedWindowCounter } from './fixed-window-counter';
 
 describe(FixedWindowCounter.name, () => {
@@ -61,6 +62,22 @@ describe(FixedWindowCounter.name, () => {
       const limiter = counter(1, 60_000, 1000);
       for (let i = 0; i < 50_000; i += 1) limiter.hit(`10.0.${i >> 8}.${i & 255}`);
       expect(limiter.size).toBe(1000);
+    });
+  });
+
+  describe('memory', () => {
+    it('keeps no request header alive through its keys', async () => {
+      const limiter = counter(3, 60_000, 100_000);
+      // 1,000 clients, each key cut from a 16 KB X-Forwarded-For: 16 MB if the keys kept them.
+      const retained = await retainedBytes(() => {
+        for (let i = 0; i < 1_000; i++) {
+          const header = `${'x'.repeat(16_000)}, 203.0.${i >> 8}.${i & 255}, 198.51.100.${i % 200}`;
+          limiter.hit(header.slice(header.indexOf(', ') + 2));
+        }
+        return limiter;
+      });
+      expect(limiter.size).toBe(1_000);
+      expect(retained).toBeLessThan(5 * MiB);
     });
   });
 });

@@ -1,3 +1,5 @@
+import { ownedCopy } from '../common/owned-string';
+
 export interface FixedWindowOptions {
   /** Requests allowed per window and key. */
   readonly limit: number;
@@ -38,7 +40,8 @@ export class FixedWindowCounter {
       this.dropExpired(now);
       if (this.windows.size >= this.options.maxKeys) this.dropOldest();
       window = { count: 0, resetAt: now + this.options.windowMs };
-      this.windows.set(key, window);
+      // An owned copy: a key cut from a request header would keep the whole header alive.
+      this.windows.set(ownedCopy(key), window);
     }
     window.count += 1;
     if (window.count <= this.options.limit) return { allowed: true };

@@ -5,12 +5,12 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
-import { isLoopback, resolveClientAddress } from '../common/client-address';
+import { ForwardedHeaders } from '../common/forwarded-headers';
 import type { HttpRequest } from '../common/http-request';
+import { routePatterns } from '../common/route-patterns';
 import { AppConfigService } from '../config/app-config.service';
-import { clientKey } from './client-key';
+import { rateLimitKey } from './client-key';
 import { FixedWindowCounter } from './fixed-window-counter';
 
 /**
@@ -30,8 +30,9 @@ export const MAX_TRACKED_CLIENTS = 100_000;
 /**
  * Opt-in per-client limit (`rate_limit` requests per `rate_limit_window`) on the routes
  * of RATE_LIMITED_ROUTES: 429 with Retry-After beyond it. The client is the address
- * resolveClientAddress gives (proxy_count-aware); loopback clients are exempt unless
- * `rate_limit_loopback` is set. The route is recognised by the handler that matched,
+ * ForwardedHeaders gives (proxy_count and trusted_proxies); loopback clients are exempt
+ * unless `rate_limit_loopback` is set; an unknown client is counted by its socket peer
+ * (see rateLimitKey) and never exempt. The route is recognised by the handler that matched,
  * not by the raw URL, so no spelling of the path (case, trailing slash, escapes)
  * gets around it. Counters live in this process: each replica counts on its own.
  */
@@ -39,12 +40,14 @@ export const MAX_TRACKED_CLIENTS = 100_000;
 export class RateLimitGuard implements CanActivate {
   private readonly counter: FixedWindowCounter | null;
   private readonly limitedHandlers = new WeakMap<object, boolean>();
+  private readonly forwarded: ForwardedHeaders;
 
   constructor(
     private readonly config: AppConfigService,
     private readonly reflector: Reflector,
     private readonly adapterHost: HttpAdapterHost,
   ) {
+    this.forwarded = ForwardedHeaders.of(config.values);
     const { limit, windowMs } = config.values.rateLimit;
     this.counter =
       limit > 0 ? new FixedWindowCounter({ limit, windowMs, maxKeys: MAX_TRACKED_CLIENTS }) : null;
@@ -55,13 +58,9 @@ export class RateLimitGuard implements CanActivate {
     if (!this.isLimited(context)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequest>();
-    const client = resolveClientAddress(
-      request.socket?.remoteAddress,
-      request.headers['x-forwarded-for'],
-      this.config.values.proxyCount,
-    );
-    if (!this.config.values.rateLimit.loopback && isLoopback(client)) return true;
-    const verdict = this.counter.hit(clientKey(client));
+    const key = rateLimitKey(this.forwarded.client(request), this.config.values.rateLimit);
+    if (key === null) return true;
+    const verdict = this.counter.hit(key);
     if (verdict.allowed) return true;
     this.adapterHost.httpAdapter.setHeader(
       http.getResponse(),
@@ -82,21 +81,4 @@ export class RateLimitGuard implements CanActivate {
     }
     return limited;
   }
-}
-
-/** The route patterns a handler serves (`/` + controller path + method path). */
-function routePatterns(reflector: Reflector, context: ExecutionContext): string[] {
-  const prefixes = paths(reflector.get<unknown>(PATH_METADATA, context.getClass()));
-  const suffixes = paths(reflector.get<unknown>(PATH_METADATA, context.getHandler()));
-  return prefixes.flatMap((prefix) =>
-    suffixes.map((suffix) => {
-      const joined = `/${prefix}/${suffix}`.replace(/\/{2,}/g, '/');
-      return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
-    }),
-  );
-}
-
-function paths(metadata: unknown): string[] {
-  if (Array.isArray(metadata)) return metadata.filter((p): p is string => typeof p === 'string');
-  return typeof metadata === 'string' ? [metadata] : [''];
 }

@@ -177,6 +177,62 @@ describeWith('slapd')('LDAP options', () => {
     }
   });
 
+  describe('ldap_no_match = generic: a known and an unknown address look alike', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await appFor(slapd, { noMatch: 'generic' });
+    });
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    const routes: Record<string, (address: string) => request.Test> = {
+      autoconfig: (address) =>
+        request(app.url).get('/mail/config-v1.1.xml').query({ emailaddress: address }),
+      autodiscover: (address) =>
+        request(app.url)
+          .post('/autodiscover/autodiscover.xml')
+          .set('Content-Type', 'text/xml')
+          .send(outlookRequest(address)),
+      mobileconfig: (address) =>
+        request(app.url)
+          .get('/mobileconfig/')
+          .query({ emailaddress: address })
+          .buffer(true)
+          .parse((res, done) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () => done(null, text));
+          }),
+    };
+
+    /** The document's elements in order, without any text. */
+    const shape = (body: string) => body.replace(/>[^<]*</g, '><');
+    const headersOf = (response: request.Response) => {
+      const headers = { ...response.headers } as Record<string, string>;
+      for (const name of ['date', 'content-length', 'content-disposition']) delete headers[name];
+      return headers;
+    };
+
+    it.each(Object.keys(routes))('%s: same status, headers and shape; no name', async (route) => {
+      const known = await routes[route]!('alice@example.com');
+      const unknown = await routes[route]!('nobody@example.com');
+      expect(known.status).toBe(200);
+      expect(unknown.status).toBe(known.status);
+      expect(headersOf(unknown)).toEqual(headersOf(known));
+      const bodyOf = (response: request.Response) =>
+        typeof response.body === 'string' ? response.body : response.text;
+      const knownBody = bodyOf(known);
+      const unknownBody = bodyOf(unknown);
+      expect(knownBody).not.toContain('Alice Example');
+      expect(knownBody).not.toMatch(/DisplayName>Alice|EmailAccountName/);
+      // The username text itself is the one difference left (README says so).
+      expect(knownBody).toContain('alice');
+      expect(shape(knownBody)).toEqual(shape(unknownBody));
+    });
+  });
+
   it('a refused bind is a 400 and never shows the password', async () => {
     const logLines: string[] = [];
     const app = await appFor(slapd, { bindPassword: 'wrong-secret-4243', logLines });

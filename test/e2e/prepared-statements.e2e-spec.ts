@@ -37,8 +37,8 @@ once(describeDialect('postgres'))('lookup statements on PostgreSQL', () => {
 
   it('are prepared once per connection under a name, then reused', async () => {
     const run = statementRunner(dataSource);
-    expect(await run(LOOKUP, [1])).toEqual([{ n: 2 }]);
-    expect(await run(LOOKUP, [41])).toEqual([{ n: 42 }]);
+    expect(await run([LOOKUP], [1])).toEqual([{ n: 2 }]);
+    expect(await run([LOOKUP], [41])).toEqual([{ n: 42 }]);
     const statements = await prepared();
     expect(statements).toHaveLength(1);
     expect(statements[0]?.statement).toBe(LOOKUP);
@@ -46,17 +46,17 @@ once(describeDialect('postgres'))('lookup statements on PostgreSQL', () => {
 
   it('are prepared again on a new connection after the old one is gone', async () => {
     const run = statementRunner(dataSource);
-    await run(LOOKUP, [1]);
+    await run([LOOKUP], [1]);
     await dataSource.destroy();
     await dataSource.initialize();
     expect(await prepared()).toHaveLength(0);
-    expect(await run(LOOKUP, [2])).toEqual([{ n: 3 }]);
+    expect(await run([LOOKUP], [2])).toEqual([{ n: 3 }]);
     expect(await prepared()).toHaveLength(1);
   });
 
   it('passes database errors on as the driver reports them', async () => {
     const run = statementRunner(dataSource);
-    await expect(run('SELECT * FROM no_such_table WHERE id = $1', [1])).rejects.toMatchObject({
+    await expect(run(['SELECT * FROM no_such_table WHERE id = $1'], [1])).rejects.toMatchObject({
       code: '42P01',
     });
   });

@@ -1,5 +1,6 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { SEED_EXAMPLE_JSON, outlookRequestXml } from '../support/fixtures';
+import { comparable, send } from '../support/route-reads';
 import { startTestApp, type TestApp } from '../support/test-app';
 import {
   createTestDatabase,
@@ -14,8 +15,10 @@ import { firstPassOnly } from '../support/adapter-pass';
 const once = firstPassOnly;
 
 /**
- * Races on /initdb/ (issue 7, items 4e and 4f), on SQLite (file), PostgreSQL and
- * MariaDB:
+ * Races on /initdb/ (issue 7, items 4e and 4f; issue 14, L3), on SQLite (file),
+ * PostgreSQL and MariaDB:
+ * - ten concurrent first `GET /initdb/` on an empty database: the schema is created
+ *   once, every request answers 200 and exactly one loads the sample data;
  * - 50 concurrent `POST /initdb/` with seed-example.json: exactly one load applies,
  *   the 49 others answer "already contains provider data", and the tables hold one
  *   copy of the data; counts sampled while the race runs are always all-empty or
@@ -40,42 +43,6 @@ const ALREADY = 'Database already contains provider data';
 const ADDRESS = 'someone@example.org';
 const OUTLOOK_REQUEST = outlookRequestXml(ADDRESS);
 
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-}
-
-function send(
-  base: string,
-  method: string,
-  path: string,
-  agent: Agent,
-  body?: { readonly type: string; readonly text: string },
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      new URL(path, base),
-      {
-        method,
-        agent,
-        timeout: 20_000,
-        headers: body === undefined ? {} : { 'Content-Type': body.type },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 20 s`)));
-    req.on('error', reject);
-    req.end(body?.text);
-  });
-}
-
 /** Row counts of every automx2 table in one statement (one consistent snapshot). */
 async function countRows(db: TestDatabase): Promise<Counts> {
   const statement = `SELECT ${TABLES.map((table) => `(SELECT COUNT(*) FROM ${table}) AS ${table}_rows`).join(', ')}`;
@@ -99,13 +66,46 @@ async function countRows(db: TestDatabase): Promise<Counts> {
   return counts;
 }
 
-/** A document without what changes from one load (or request) to the next: row ids, random UUIDs. */
-const comparable = (body: string) =>
-  body
-    .replace(/automx2-\d+/g, 'automx2-ID')
-    .replace(/[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi, 'UUID');
-
 const EMPTY: Counts = Object.fromEntries(TABLES.map((table) => [table, 0])) as Counts;
+
+once(describe).each(ENGINE_DIALECTS)('first /initdb/ on an empty %s database', (dialect) => {
+  describeDialect(dialect)('', () => {
+    let db: TestDatabase;
+    let app: TestApp;
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+    beforeAll(async () => {
+      db = await createTestDatabase(dialect);
+      app = await startTestApp({ dbUri: db.dbUri });
+    });
+
+    afterAll(async () => {
+      agent.destroy();
+      await app?.close();
+      await db?.drop();
+    });
+
+    it('ten concurrent GET /initdb/: the schema is made once, all 200, one sample load', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => send(app.url, 'GET', '/initdb/', agent)),
+      );
+      const summary = answers.map((answer) =>
+        answer.status === 200 && answer.body.includes(PREPARED)
+          ? 'prepared'
+          : answer.status === 200 && answer.body.includes(ALREADY)
+            ? 'already'
+            : `${answer.status} ${answer.body.slice(0, 200)}`,
+      );
+      expect(summary.sort()).toEqual([...Array<string>(9).fill('already'), 'prepared']);
+      // One copy of the sample data: what one load on its own leaves.
+      const raced = await countRows(db);
+      expect((await send(app.url, 'DELETE', '/initdb/', agent)).status).toBe(200);
+      expect((await send(app.url, 'GET', '/initdb/', agent)).body).toContain(PREPARED);
+      expect(raced).toEqual(await countRows(db));
+      expect(raced.provider).toBeGreaterThan(0);
+    });
+  });
+});
 
 once(describe).each(ENGINE_DIALECTS)('/initdb/ races on %s', (dialect: Dialect) => {
   describeDialect(dialect)('', () => {

@@ -100,7 +100,10 @@ function checkDocument(label: string, response: RawResponse): void {
   }
 }
 
-/** A request as bytes: the head as latin1 (raw bytes as given), the body as UTF-8. */
+/**
+ * A request as bytes: the head as latin1 (raw bytes as given), the body as UTF-8. The
+ * Host is a client's, or `localhost` for /initdb/ (which answers only a loopback Host).
+ */
 const request = (
   method: string,
   target: string,
@@ -108,7 +111,8 @@ const request = (
   body: string | Buffer = '',
 ): Buffer => {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  const lines = [`${method} ${target} HTTP/1.1`, 'Host: autoconfig.example.com', ...headers];
+  const host = target.startsWith('/initdb/') ? 'localhost' : 'autoconfig.example.com';
+  const lines = [`${method} ${target} HTTP/1.1`, `Host: ${host}`, ...headers];
   if (bytes.length > 0 || method === 'POST') lines.push(`Content-Length: ${bytes.length}`);
   return Buffer.concat([
     Buffer.from(`${lines.join('\r\n')}\r\nConnection: close\r\n\r\n`, 'latin1'),

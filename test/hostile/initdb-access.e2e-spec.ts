@@ -40,6 +40,10 @@ const describeOnce = firstPassOnly();
  *   with proxy_count 0, 1 and 2: only the entries the trusted proxies appended count;
  * - the same through a real nginx configured from contrib/nginx/automx2.conf
  *   (proxy_count 1), with and without its own allow/deny rules.
+ * Issue 14: `trusted_proxies` (forwarded headers count only from a listed peer; other
+ * loopback addresses, 127.0.0.2 and up, play the proxy and the direct peer), a short
+ * X-Forwarded-For meaning an unknown client (L1), the Host check against DNS rebinding,
+ * HEAD changing nothing and OPTIONS guarded (L7), and `initdb = off` (M3).
  */
 
 const run = promisify(execFile);
@@ -77,7 +81,13 @@ async function startAppOn(
   return { app, port: address.port };
 }
 
-/** One request over a fresh connection from this (root) namespace. */
+/** The Host an administrator's own request names (the check of issue 14, L7). */
+const LOCAL_HOST = 'localhost';
+
+/**
+ * One request over a fresh connection from this (root) namespace. `Host: localhost`
+ * unless `headers` has a Host line of its own.
+ */
 function local(
   host: string,
   port: number,
@@ -86,7 +96,8 @@ function local(
   headers: readonly string[] = [],
   localAddress?: string,
 ): Promise<RawResponse> {
-  const lines = [`${method} ${path} HTTP/1.1`, 'Host: autoconfig.example.com', ...headers];
+  const hostLine = headers.some((line) => /^host:/i.test(line)) ? [] : [`Host: ${LOCAL_HOST}`];
+  const lines = [`${method} ${path} HTTP/1.1`, ...hostLine, ...headers];
   const body = method === 'POST' ? '{}' : '';
   if (method === 'POST') lines.push('Content-Type: application/json', 'Content-Length: 2');
   return rawRequest(
@@ -107,6 +118,8 @@ interface RemoteRequest {
   readonly path: string;
   /** Header lines, e.g. 'X-Forwarded-For: 127.0.0.1' (a name may repeat). */
   readonly headers?: readonly string[];
+  /** The Host header; default `localhost` (what a forger sends to pass the Host check). */
+  readonly hostHeader?: string;
 }
 
 interface RemoteAnswer {
@@ -123,7 +136,7 @@ const one = (r) => new Promise((resolve) => {
   const socket = net.connect({ host: r.host, port: r.port });
   const chunks = [];
   const body = r.method === 'POST' ? '{}' : '';
-  const head = [r.method + ' ' + r.path + ' HTTP/1.1', 'Host: autoconfig.example.com', ...(r.headers || [])];
+  const head = [r.method + ' ' + r.path + ' HTTP/1.1', 'Host: ' + (r.hostHeader || 'localhost'), ...(r.headers || [])];
   if (r.method === 'POST') head.push('Content-Type: application/json', 'Content-Length: 2');
   socket.setTimeout(5000, () => socket.destroy(new Error('timeout')));
   socket.on('connect', () => socket.write(head.join('\\r\\n') + '\\r\\nConnection: close\\r\\n\\r\\n' + body));
@@ -237,7 +250,7 @@ describeOnce.each(ADAPTERS)('/initdb/ from loopback clients on %s', (adapter) =>
     const response = await local('127.0.0.1', port, 'GET', '/initdb/');
     expect(response.statusCode).toBe(200);
     expect(bodyOf(response)).toMatch(PREPARED);
-    expect(logged()).toContain('127.0.0.1 GET /initdb/ 200');
+    expect(logged()).toContain('127.0.0.1 GET /initdb 200');
   });
 
   it('lets ::1 and ::ffff:127.0.0.1 in on a dual-stack socket (::)', async () => {
@@ -248,9 +261,9 @@ describeOnce.each(ADAPTERS)('/initdb/ from loopback clients on %s', (adapter) =>
     const viaMapped = await local('127.0.0.1', port, 'DELETE', '/initdb/');
     expect(viaMapped.statusCode).toBe(200);
     expect(bodyOf(viaMapped)).toContain('Database content purged');
-    expect(logged()).toContain('::1 GET /initdb/ 200');
+    expect(logged()).toContain('::1 GET /initdb 200');
     // The access log shows the mapped address unwrapped.
-    expect(logged()).toContain('127.0.0.1 DELETE /initdb/ 200');
+    expect(logged()).toContain('127.0.0.1 DELETE /initdb 200');
   });
 
   it('lets ::1 in on an IPv6-only socket (::1)', async () => {
@@ -287,8 +300,12 @@ describeOnce.each(ADAPTERS)('/initdb/ from loopback clients on %s', (adapter) =>
       [2, ['X-Forwarded-For: 127.0.0.1, 203.0.113.9, 10.0.0.2'], 403],
       [2, ['X-Forwarded-For: 203.0.113.9, 127.0.0.1, 10.0.0.2'], 200],
       [2, ['X-Forwarded-For: 127.0.0.1, 127.0.0.1, 203.0.113.9, 10.0.0.2'], 403],
-      // Fewer entries than trusted proxies: the socket address (loopback here).
-      [2, ['X-Forwarded-For: 203.0.113.9'], 200],
+      // Fewer entries than trusted proxies: the client is unknown, and unknown is not
+      // loopback, though the socket peer is (issue 14, L1: it used to be let in).
+      [2, ['X-Forwarded-For: 203.0.113.9'], 403],
+      [1, [], 403],
+      [2, [], 403],
+      [1, ['X-Forwarded-For: ,'], 403],
       // Other headers are never read.
       [0, ['Forwarded: for=203.0.113.9', 'X-Real-IP: 203.0.113.9'], 200],
       [
@@ -309,6 +326,157 @@ describeOnce.each(ADAPTERS)('/initdb/ from loopback clients on %s', (adapter) =>
       }
     });
   });
+  describe('trusted_proxies: 127.0.0.2 is the proxy, 127.0.0.3 a peer that reaches the port directly', () => {
+    let app: App;
+
+    beforeAll(async () => {
+      app = await start('127.0.0.1', { proxyCount: 1, trustedProxies: ['127.0.0.2'] });
+    });
+
+    it.each([
+      ['127.0.0.2', ['X-Forwarded-For: 203.0.113.9'], 403],
+      ['127.0.0.2', ['X-Forwarded-For: 203.0.113.9, 127.0.0.1'], 200],
+      ['127.0.0.2', [], 403],
+      // Not a trusted proxy: its headers are not read, its own (loopback) address counts.
+      ['127.0.0.3', ['X-Forwarded-For: 203.0.113.9'], 200],
+      ['127.0.0.3', [], 200],
+    ] as const)('from %s with %j: %i', async (peer, headers, status) => {
+      for (const method of ['GET', 'POST', 'DELETE']) {
+        const response = await local('127.0.0.1', app.port, method, '/initdb/', headers, peer);
+        expect({ method, status: response.statusCode }).toEqual({ method, status });
+      }
+    });
+
+    it('the access log shows the reported client, the peer when it is not trusted, and `unknown`', async () => {
+      const path = '/MAIL/Config-v1.1.xml';
+      const before = log.length;
+      const ask = (headers: readonly string[], peer: string) =>
+        local('127.0.0.1', app.port, 'GET', `${path}?emailaddress=a%40example.com`, headers, peer);
+      await ask(['X-Forwarded-For: 203.0.113.9'], '127.0.0.2');
+      await ask(['X-Forwarded-For: 198.51.100.23'], '127.0.0.3');
+      await ask([], '127.0.0.2');
+      // Logged under its route pattern, whatever the spelling asked for.
+      const lines = log
+        .slice(before)
+        .filter((line) => line.includes(' GET /mail/config-v1.1.xml '));
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/203\.0\.113\.9 GET \/mail\/config-v1\.1\.xml \d{3} /);
+      expect(lines[1]).toMatch(/127\.0\.0\.3 GET \/mail\/config-v1\.1\.xml \d{3} /);
+      expect(lines[2]).toMatch(/ unknown GET \/mail\/config-v1\.1\.xml \d{3} /);
+      expect(logged()).not.toContain('198.51.100.23');
+    });
+  });
+
+  describe('the Host header (DNS rebinding)', () => {
+    let app: App;
+
+    beforeAll(async () => {
+      app = await start('127.0.0.1');
+    });
+
+    const REBOUND = [
+      'rebind.attacker.example',
+      'rebind.attacker.example:4243',
+      'localhost.attacker.example',
+      '127.0.0.1.nip.io',
+      '0.0.0.0',
+      '10.0.0.1',
+    ];
+
+    it('refuses a Host that is not a loopback name for every method, HEAD and OPTIONS too; nothing changes', async () => {
+      for (const host of REBOUND) {
+        for (const method of ['GET', 'POST', 'DELETE', 'HEAD', 'OPTIONS']) {
+          const response = await local('127.0.0.1', app.port, method, '/initdb/', [
+            `Host: ${host}`,
+          ]);
+          expect({ host, method, status: response.statusCode }).toEqual({
+            host,
+            method,
+            status: 403,
+          });
+          if (method !== 'HEAD') expect(bodyOf(response)).toBe('Access denied');
+        }
+      }
+      // The refused GET and POST loaded nothing: the database is still empty.
+      const after = await local('127.0.0.1', app.port, 'GET', '/initdb/');
+      expect(bodyOf(after)).toContain('Database is now prepared');
+    });
+
+    it.each([
+      'localhost',
+      'LOCALHOST:4243',
+      'admin.localhost',
+      '127.0.0.1',
+      '127.0.0.1:4243',
+      '127.1.2.3:80',
+      '[::1]',
+      '[::1]:4243',
+    ])('lets Host %s in', async (host) => {
+      const response = await local('127.0.0.1', app.port, 'GET', '/initdb/', [`Host: ${host}`]);
+      expect(response.statusCode).toBe(200);
+    });
+
+    it('lets the configured listen host in, and only on the instance configured with it', async () => {
+      const named = await start('127.0.0.1', { host: 'automx2.test' });
+      const host = [`Host: automx2.test:${named.port}`];
+      expect((await local('127.0.0.1', named.port, 'GET', '/initdb/', host)).statusCode).toBe(200);
+      expect((await local('127.0.0.1', app.port, 'GET', '/initdb/', host)).statusCode).toBe(403);
+    });
+
+    it('behind a trusted proxy, the X-Forwarded-Host it sent must be local too', async () => {
+      const proxied = await start('127.0.0.1', { proxyCount: 1, trustedProxies: ['127.0.0.2'] });
+      const send = (forwardedHost: string, peer: string) =>
+        local(
+          '127.0.0.1',
+          proxied.port,
+          'GET',
+          '/initdb/',
+          ['X-Forwarded-For: 127.0.0.1', `X-Forwarded-Host: ${forwardedHost}`],
+          peer,
+        );
+      expect((await send('rebind.attacker.example', '127.0.0.2')).statusCode).toBe(403);
+      expect((await send('localhost', '127.0.0.2')).statusCode).toBe(200);
+      // From a peer that is not a trusted proxy the header is not read.
+      expect((await send('rebind.attacker.example', '127.0.0.3')).statusCode).toBe(200);
+    });
+  });
+
+  describe('HEAD and OPTIONS', () => {
+    it('HEAD /initdb/ answers 200 with headers only and loads nothing', async () => {
+      const { port } = await start('127.0.0.1');
+      const head = await local('127.0.0.1', port, 'HEAD', '/initdb/');
+      expect(head.statusCode).toBe(200);
+      expect(head.headers.get('content-type')?.[0]).toMatch(/^text\/html/);
+      // Still empty: an unknown domain, and GET then loads the sample data.
+      expect((await local('127.0.0.1', port, 'GET', AUTOCONFIG)).statusCode).toBe(204);
+      expect(bodyOf(await local('127.0.0.1', port, 'GET', '/initdb/'))).toContain(
+        'Database is now prepared',
+      );
+    });
+
+    it('OPTIONS /initdb/ answers an administrator with 204 and Allow', async () => {
+      const { port } = await start('127.0.0.1');
+      const response = await local('127.0.0.1', port, 'OPTIONS', '/initdb/');
+      expect(response.statusCode).toBe(204);
+      expect(response.headers.get('allow')).toEqual(['GET, HEAD, POST, DELETE, OPTIONS']);
+    });
+  });
+
+  it('initdb = off refuses every method to everybody, loopback and a loopback Host included', async () => {
+    const { port } = await start('127.0.0.1', { initdb: 'off' });
+    for (const method of ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS']) {
+      for (const host of ['localhost', '127.0.0.1', '[::1]']) {
+        const response = await local('127.0.0.1', port, method, '/initdb/', [`Host: ${host}`]);
+        expect({ method, host, status: response.statusCode }).toEqual({
+          method,
+          host,
+          status: 403,
+        });
+        if (method !== 'HEAD') expect(bodyOf(response)).toBe('Access denied');
+      }
+    }
+    expect((await local('127.0.0.1', port, 'GET', AUTOCONFIG)).statusCode).toBe(204);
+  });
 });
 
 // ---- remote clients -------------------------------------------------------------------
@@ -328,17 +496,25 @@ describeWithNamespaces('/initdb/ from a remote client (own network namespace)', 
     let v4: App;
     let v6: App;
     let twoProxies: App;
+    /** Behind a proxy on loopback, as with contrib/nginx: trusted_proxies = 127.0.0.1. */
+    let behindProxy: App;
+    /** The same without trusted_proxies: automx2's behaviour, every peer believed. */
+    let compatible: App;
 
     beforeAll(async () => {
-      [v4, v6, twoProxies] = await Promise.all([
+      [v4, v6, twoProxies, behindProxy, compatible] = await Promise.all([
         startAppOn(ns.hostV4, adapter),
         startAppOn(ns.hostV6, adapter),
         startAppOn(ns.hostV4, adapter, { proxyCount: 2 }),
+        startAppOn(ns.hostV4, adapter, { proxyCount: 1, trustedProxies: ['127.0.0.1', '::1'] }),
+        startAppOn(ns.hostV4, adapter, { proxyCount: 1 }),
       ]);
     });
 
     afterAll(async () => {
-      await Promise.all([v4, v6, twoProxies].map((app) => app?.app.close()));
+      await Promise.all(
+        [v4, v6, twoProxies, behindProxy, compatible].map((app) => app?.app.close()),
+      );
     });
 
     it('refuses every method with 403 over IPv4 and IPv6, forged headers or not; public routes answer', async () => {
@@ -352,7 +528,7 @@ describeWithNamespaces('/initdb/ from a remote client (own network namespace)', 
         [ns.hostV4, v4.port],
         [ns.hostV6, v6.port],
       ] as const) {
-        for (const method of ['GET', 'POST', 'DELETE']) {
+        for (const method of ['GET', 'POST', 'DELETE', 'HEAD', 'OPTIONS']) {
           for (const headers of forged) {
             for (const path of ['/initdb/', '/INITDB/', '/initdb', '/%69nitdb/']) {
               requests.push({ host, port, method, path, headers });
@@ -381,7 +557,8 @@ describeWithNamespaces('/initdb/ from a remote client (own network namespace)', 
           expect({ label, status: answer.status, body: answer.body }).toEqual({
             label,
             status: 403,
-            body: 'Access denied',
+            // OPTIONS is guarded too (issue 14, L7); HEAD answers carry no body.
+            body: request.method === 'HEAD' ? '' : 'Access denied',
           });
         }
       });
@@ -391,7 +568,7 @@ describeWithNamespaces('/initdb/ from a remote client (own network namespace)', 
       expect(logged()).toContain(`${ns.clientV6} GET /mail/config-v1.1.xml 204`);
     });
 
-    it('with proxy_count 2 a short forged chain falls back to the remote socket address', async () => {
+    it('with proxy_count 2 a short forged chain leaves the client unknown: 403', async () => {
       const answers = await ns.send([
         {
           host: ns.hostV4,
@@ -402,6 +579,55 @@ describeWithNamespaces('/initdb/ from a remote client (own network namespace)', 
         },
       ]);
       expect(answers).toEqual([{ status: 403, body: 'Access denied' }]);
+    });
+
+    it('a peer that is not in trusted_proxies cannot forge X-Forwarded-For (issue 14, M3)', async () => {
+      const requests: RemoteRequest[] = [];
+      for (const method of ['GET', 'POST', 'DELETE', 'HEAD', 'OPTIONS']) {
+        for (const headers of [
+          ['X-Forwarded-For: 127.0.0.1'],
+          ['X-Forwarded-For: ::1', 'X-Forwarded-Host: localhost'],
+        ]) {
+          requests.push({
+            host: ns.hostV4,
+            port: behindProxy.port,
+            method,
+            path: '/initdb/',
+            headers,
+          });
+        }
+      }
+      const path = '/Mail/config-v1.1.xml?emailaddress=user%40example.com';
+      requests.push({
+        host: ns.hostV4,
+        port: behindProxy.port,
+        method: 'GET',
+        path,
+        headers: ['X-Forwarded-For: 192.0.2.99'],
+      });
+      const answers = await ns.send(requests);
+      answers.slice(0, -1).forEach((answer, index) => {
+        const request = requests[index]!;
+        const label = `${request.method} ${JSON.stringify(request.headers)}`;
+        expect({ label, status: answer.status }).toEqual({ label, status: 403 });
+      });
+      // The access log shows the real peer, not the forged entry.
+      expect(logged()).toMatch(
+        new RegExp(`${ns.clientV4.replace(/\./g, '\\.')} GET /mail/config-v1\\.1\\.xml \\d{3}`),
+      );
+      expect(logged()).not.toContain('192.0.2.99');
+      // Without trusted_proxies every peer is believed, as automx2 does: the reason the
+      // shipped deployments set it (and the port is reachable only through the proxy).
+      const [compat] = await ns.send([
+        {
+          host: ns.hostV4,
+          port: compatible.port,
+          method: 'GET',
+          path: '/initdb/',
+          headers: ['X-Forwarded-For: 127.0.0.1'],
+        },
+      ]);
+      expect(compat?.status).toBe(200);
     });
   });
 

@@ -266,7 +266,8 @@ describeOnce.each(ADAPTERS)('nothing names the framework on %s', (adapter) => {
     const host = 'Host: autoconfig.example.com\r\n';
     const close = 'Connection: close\r\n';
     const requests = [
-      `GET /initdb/ HTTP/1.1\r\n${host}${close}\r\n`,
+      // /initdb/ answers only a loopback Host: it loads the sample data here.
+      `GET /initdb/ HTTP/1.1\r\nHost: localhost\r\n${close}\r\n`,
       `GET / HTTP/1.1\r\n${host}${close}\r\n`,
       `GET /mail/config-v1.1.xml?emailaddress=a%40example.com HTTP/1.1\r\n${host}${close}\r\n`,
       `GET /mail/config-v1.1.xml?emailaddress=a%40nowhere.example HTTP/1.1\r\n${host}${close}\r\n`,

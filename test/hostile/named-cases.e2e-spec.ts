@@ -157,7 +157,11 @@ describeOnce.each(ADAPTERS)('named hostile inputs on %s', (adapter) => {
     ]);
     const seeded = await send(
       app,
-      raw('POST', '/initdb/', { headers: ['Content-Type: application/json'], body: SEED }),
+      raw('POST', '/initdb/', {
+        headers: ['Content-Type: application/json'],
+        body: SEED,
+        host: 'localhost',
+      }),
     );
     expect(text(seeded)).toContain('Database is now prepared');
   });
@@ -359,7 +363,11 @@ describeOnce.each(ADAPTERS)('named hostile inputs on %s', (adapter) => {
       ]);
       const response = await send(
         app,
-        raw('POST', '/initdb/', { headers: ['Content-Type: application/json'], body }),
+        raw('POST', '/initdb/', {
+          headers: ['Content-Type: application/json'],
+          body,
+          host: 'localhost',
+        }),
       );
       expect(response.statusCode).toBe(400);
     });
@@ -496,6 +504,98 @@ describeOnce.each(ADAPTERS)('named hostile inputs on %s', (adapter) => {
     });
   });
 
+  describe('framing the HTTP parsers would refuse on their own', () => {
+    it.each([';', ' ; ', '', 'text', 'text/', ';charset=utf-8'])(
+      'Content-Type %j: Autodiscover 400, /initdb/ 415, alike on both adapters',
+      async (type) => {
+        const autodiscover = await send(app, postXml(outlookRequest('user@example.com'), type));
+        expect(autodiscover.statusCode).toBe(400);
+        expect(text(autodiscover)).toBe('Unexpected content type');
+        const initdb = await send(
+          app,
+          raw('POST', '/initdb/', {
+            headers: [`Content-Type: ${type}`],
+            body: '{}',
+            host: 'localhost',
+          }),
+        );
+        expect(initdb.statusCode).toBe(415);
+        expect(text(initdb)).toBe('Expected Content-Type: application/json');
+      },
+    );
+
+    it.each(['example.com:443', 'autoconfig.example.com:80', '/initdb/', '127.0.0.1:22'])(
+      'CONNECT %s: a short 405, then the connection closes; the server keeps serving',
+      async (target) => {
+        const exchange = await rawExchange(
+          targetOf(app.url),
+          `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`,
+          { timeoutMs: QUICK_MS },
+        );
+        expect(exchange.ending).toBe('closed');
+        const answer = exchange.data.toString('latin1');
+        expect(answer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+        expect(answer).toMatch(/\r\nContent-Type: text\/plain; charset=utf-8\r\n/);
+        expect(answer).toMatch(/\r\nAllow: [A-Z, ]+\r\n/);
+        expect(answer.split('\r\n\r\n')[1]).toBe('Method not allowed');
+        expect((await send(app, raw('GET', '/healthz/live'))).statusCode).toBe(200);
+      },
+    );
+  });
+
+  describe('errors the frameworks and parsers would answer themselves (issue 14, L5)', () => {
+    /** No framework name, code or JSON, and nothing of the request echoed. */
+    const expectOurs = (answer: string, status: number, body: string) => {
+      expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(answer).toMatch(/\r\ncontent-type: text\/plain; charset=utf-8\r\n/i);
+      expect(answer.split('\r\n\r\n')[1]).toBe(body);
+      expect(answer).not.toMatch(/FST_|fastify|express|statusCode|secret|application\/json/i);
+    };
+
+    it.each([
+      '/mobileconfig/%?emailaddress=a@example.com&password=secret',
+      '/mail/config-v1.1.xml/%zz?password=secret',
+      '/autodiscover/autodiscover.json/v1.0/a%C3%28@example.com?secret=1',
+    ])('an undecodable path %j: 400 "Bad request"', async (path) => {
+      const exchange = await rawExchange(
+        targetOf(app.url),
+        `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+        { timeoutMs: QUICK_MS },
+      );
+      expectOurs(exchange.data.toString('latin1'), 400, 'Bad request');
+    });
+
+    it('a long /v1.0/<address> path is answered by the route, as on Express', async () => {
+      const address = `${'a'.repeat(600)}@example.com`;
+      const response = await send(
+        app,
+        raw('GET', `/autodiscover/autodiscover.json/v1.0/${address}?Protocol=AutodiscoverV1`),
+      );
+      expect(response.statusCode).toBe(200);
+    });
+
+    it.each([
+      [
+        'a header line without a colon',
+        'GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n',
+        400,
+        'Bad request',
+      ],
+      ['a method that is not a token', 'G@T / HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'Bad request'],
+      ['a version that is not HTTP', 'GET / SPDY/9\r\nHost: x\r\n\r\n', 400, 'Bad request'],
+      [
+        'headers over the size limit',
+        `GET / HTTP/1.1\r\nHost: x\r\nX-Secret: ${'s'.repeat(20_000)}\r\n\r\n`,
+        431,
+        'Request headers too large',
+      ],
+    ])('%s: our short answer, then the connection closes', async (_name, request, status, body) => {
+      const exchange = await rawExchange(targetOf(app.url), request, { timeoutMs: QUICK_MS });
+      expect(exchange.ending).toBe('closed');
+      expectOurs(exchange.data.toString('latin1'), status, body);
+    });
+  });
+
   describe('every method on every route', () => {
     const SAMPLES: Readonly<Record<string, string>> = {
       '/': '/',
@@ -532,6 +632,8 @@ describeOnce.each(ADAPTERS)('named hostile inputs on %s', (adapter) => {
             raw(method, target, {
               headers: [MARKER, ...(body === undefined ? [] : ['Content-Type: text/xml'])],
               body,
+              // /initdb/ answers only a loopback Host (issue 14, L7).
+              ...(path === '/initdb/' && { host: 'localhost' }),
             }),
           );
           const label = `${method} ${path}`;

@@ -376,10 +376,10 @@ describe('resolveClientAddress with forged X-Forwarded-For', () => {
     );
   });
 
-  it('falls back to the socket address when the header has too few entries', () => {
+  it('fails closed when the header has too few entries: unknown, never the socket address', () => {
     fc.assert(
       fc.property(fc.array(fc.ipV4(), { maxLength: 2 }), fc.ipV4(), (entries, socket) => {
-        expect(resolveClientAddress(socket, entries.join(','), entries.length + 1)).toBe(socket);
+        expect(resolveClientAddress(socket, entries.join(','), entries.length + 1)).toBeNull();
       }),
       { numRuns: 200 },
     );
@@ -555,6 +555,50 @@ describe('planFromDocument with hostile documents', () => {
         expect(result.providers).toHaveLength(1);
         expect(result.domains.length).toBeGreaterThan(0);
         expect(result.servers.length).toBeGreaterThan(0);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('never plans a text XML cannot carry or a port no client can use (issue 13)', () => {
+    /** The seed example with one text or port replaced by any string or integer. */
+    const seedWith = fc
+      .tuple(
+        fc.oneof(anyString, fc.constantFrom('\u0001', '\ud800', '\uffff', '\u009f', '😀')),
+        fc.integer({ min: -70000, max: 70000 }),
+        fc.nat(),
+      )
+      .map(([text, port, pick]) => {
+        const document = structuredClone(SEED) as { servers: Record<string, unknown>[] };
+        const server = document.servers[pick % document.servers.length]!;
+        if (pick % 3 === 0) server.port = port;
+        else if (pick % 3 === 1)
+          server[server.type === 'caldav' || server.type === 'carddav' ? 'url' : 'name'] = text;
+        else Object.assign(document, { provider: text });
+        return document;
+      });
+    /** Written without \p{…} classes, independently of field-rules.ts. */
+    const NOT_STORABLE =
+      // eslint-disable-next-line no-control-regex -- controls are what must not get through
+      /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    fc.assert(
+      fc.property(seedWith, (document) => {
+        const result = outcome(() => planFromDocument(document), ['INVALID_SEED']);
+        if (result === 'INVALID_SEED') return;
+        const texts = [
+          ...result.providers.map((provider) => provider.name),
+          ...result.servers.map((server) => server.name),
+          ...result.davServers.map((server) => server.url),
+        ];
+        for (const text of texts) expect(text).not.toMatch(NOT_STORABLE);
+        for (const server of result.servers) {
+          expect(server.port).toBeGreaterThanOrEqual(1);
+          expect(server.port).toBeLessThanOrEqual(65535);
+        }
+        for (const server of result.davServers) {
+          expect(server.port).toBeGreaterThanOrEqual(0);
+          expect(server.port).toBeLessThanOrEqual(65535);
+        }
       }),
       { numRuns: RUNS },
     );

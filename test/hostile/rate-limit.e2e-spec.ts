@@ -15,7 +15,10 @@ const describeOnce = firstPassOnly();
  * `rate_limit_loopback`; other routes and other clients unaffected.
  *
  * Clients are told apart by X-Forwarded-For with proxy_count 1 (the entry a trusted
- * proxy appends), as behind the reverse proxy the service is deployed with.
+ * proxy appends), as behind the reverse proxy the service is deployed with. Issue 14:
+ * a request whose X-Forwarded-For is too short has an unknown client, counted by its
+ * socket peer and never exempt; with `trusted_proxies` only a listed peer's header is
+ * read (other loopback addresses, 127.0.0.2 and up, play the proxy and a direct peer).
  */
 
 const ADAPTERS = ['fastify', 'express'] as const satisfies readonly HttpAdapterName[];
@@ -31,13 +34,18 @@ function send(
   path: string,
   client: string | undefined,
   body = '',
+  options: { readonly host?: string; readonly from?: string } = {},
 ): Promise<RawResponse> {
-  const lines = [`${method} ${path} HTTP/1.1`, 'Host: autoconfig.example.com'];
+  const lines = [`${method} ${path} HTTP/1.1`, `Host: ${options.host ?? 'autoconfig.example.com'}`];
   if (client !== undefined) lines.push(`X-Forwarded-For: ${client}`);
   if (method === 'POST') {
     lines.push('Content-Type: text/xml', `Content-Length: ${Buffer.byteLength(body)}`);
   }
-  return rawRequest(targetOf(app.url), `${lines.join('\r\n')}\r\nConnection: close\r\n\r\n${body}`);
+  return rawRequest(
+    targetOf(app.url),
+    `${lines.join('\r\n')}\r\nConnection: close\r\n\r\n${body}`,
+    options.from === undefined ? {} : { localAddress: options.from },
+  );
 }
 
 const autoconfig: Call = (app, client) =>
@@ -94,7 +102,8 @@ describeOnce.each(ADAPTERS)('rate limit on %s', (adapter) => {
   const start = async (config: Partial<AppConfig>) => {
     const app = await startTestApp({ adapter, config: { proxyCount: 1, ...config } });
     apps.push(app);
-    expect((await send(app, 'GET', '/initdb/', undefined)).statusCode).toBe(200);
+    const seeded = await send(app, 'GET', '/initdb/', '127.0.0.1', '', { host: 'localhost' });
+    expect(seeded.statusCode).toBe(200);
     return app;
   };
 
@@ -156,17 +165,48 @@ describeOnce.each(ADAPTERS)('rate limit on %s', (adapter) => {
 
   it('exempts loopback clients unless rate_limit_loopback is set', async () => {
     const exempt = await limited();
-    expect((await statuses(autoconfig, exempt, undefined, LIMIT * 3)).every((s) => s === 200)).toBe(
-      true,
-    );
-    // A loopback address our proxy reported is loopback too.
-    expect((await statuses(autoconfig, exempt, '::1', LIMIT * 2)).every((s) => s === 200)).toBe(
-      true,
-    );
+    // A loopback address our proxy reported, in either family.
+    for (const client of ['127.0.0.1', '::1']) {
+      const seen = await statuses(autoconfig, exempt, client, LIMIT * 2);
+      expect({ client, limited: seen.filter((s) => s !== 200) }).toEqual({ client, limited: [] });
+    }
 
     const strict = await limited({ loopback: true });
-    const seen = await statuses(autoconfig, strict, undefined, LIMIT + 1);
+    const seen = await statuses(autoconfig, strict, '127.0.0.1', LIMIT + 1);
     expect(seen.slice(0, LIMIT).every((status) => status === 200)).toBe(true);
     expect(seen[LIMIT]).toBe(429);
+  });
+
+  it('counts an unknown client (no X-Forwarded-For from the proxy) by its peer, never exempt', async () => {
+    // The peer is loopback, but without the proxy's entry the client is unknown: it
+    // must not escape the limit by leaving the header out (issue 14, L1).
+    const app = await limited();
+    const seen = await statuses(autoconfig, app, undefined, LIMIT + 1);
+    expect(seen.slice(0, LIMIT).every((status) => status === 200)).toBe(true);
+    expect(seen[LIMIT]).toBe(429);
+    // A known client with the peer's address has a counter of its own.
+    expect((await autoconfig(app, '203.0.113.50')).statusCode).toBe(200);
+  });
+
+  it('with trusted_proxies, reads X-Forwarded-For only from a listed peer', async () => {
+    const app = await start({
+      trustedProxies: ['127.0.0.2'],
+      rateLimit: { limit: LIMIT, windowMs: 60_000, loopback: true },
+    });
+    const ask = (client: string, from: string) =>
+      send(app, 'GET', '/mail/config-v1.1.xml?emailaddress=user%40example.com', client, '', {
+        from,
+      });
+    // Through the proxy: every reported client has its own counter.
+    for (let i = 0; i <= LIMIT; i += 1) {
+      expect((await ask(`198.51.100.${i}`, '127.0.0.2')).statusCode).toBe(200);
+    }
+    // A peer that reaches the port directly cannot pose as many clients.
+    const direct: number[] = [];
+    for (let i = 0; i <= LIMIT; i += 1) {
+      direct.push((await ask(`192.0.2.${i}`, '127.0.0.3')).statusCode);
+    }
+    expect(direct.slice(0, LIMIT).every((status) => status === 200)).toBe(true);
+    expect(direct[LIMIT]).toBe(429);
   });
 });

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST_MAIN, ROOT } from './dist';
+import { ROOT } from './dist';
 
 export interface ProcessExit {
   readonly code: number | null;
@@ -21,11 +21,21 @@ export interface ServerProcess {
   readonly url: string;
   /** Everything written to stderr so far. */
   readonly stderr: () => string;
+  /** Everything written to stdout so far (the server logs to stderr only). */
+  readonly stdout: () => string;
   readonly exited: Promise<ProcessExit>;
   /** Whether the process is still running. */
   readonly running: () => boolean;
   /** SIGKILL if still running, then removes the temp directory. Safe to call twice. */
   readonly destroy: () => Promise<void>;
+}
+
+export interface ServerProcessOptions {
+  /**
+   * An installation to run instead of the checkout (an unpacked release): its
+   * dist/main.js, with the installation as the working directory.
+   */
+  readonly root?: string;
 }
 
 /**
@@ -35,6 +45,7 @@ export interface ServerProcess {
 export async function startServerProcess(
   config: Readonly<Record<string, string>>,
   timeoutMs = 30_000,
+  options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'automx2-server-'));
   const file = join(dir, 'automx2.conf');
@@ -44,11 +55,15 @@ export async function startServerProcess(
   for (const name of ['PATH', 'LANG', 'TZ']) {
     if (process.env[name] !== undefined) env[name] = process.env[name];
   }
-  const child = spawn(process.execPath, [DIST_MAIN, '--host', '127.0.0.1', '--port', '0'], {
-    cwd: ROOT,
+  const root = options.root ?? ROOT;
+  const main = join(root, 'dist', 'main.js');
+  const child = spawn(process.execPath, [main, '--host', '127.0.0.1', '--port', '0'], {
+    cwd: root,
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   let alive = true;
@@ -76,6 +91,7 @@ export async function startServerProcess(
         port,
         url: `http://127.0.0.1:${port}`,
         stderr: () => stderr,
+        stdout: () => stdout,
         exited,
         running: () => alive,
         destroy,
