@@ -1,14 +1,23 @@
 #!/usr/bin/env node
 /* `npm start`: build when dist/ is missing or older than the sources, then serve.
  * Arguments after `--` go to the server (`npm start -- --host 0.0.0.0 --port 8080`).
- * `--build-only` just brings dist/ up to date. */
+ * `--build-only` just brings dist/ up to date.
+ *
+ * Signals: the server runs in this process, so SIGTERM, SIGINT and SIGHUP reach it
+ * directly. Under `npm start` npm passes SIGTERM and SIGINT on to its script, and
+ * package.json `exec`s this one so that no shell stands in between (a shell would take
+ * the signal and die, leaving the server running). While the TypeScript compiler runs,
+ * those signals are passed on to it, and this process ends as it did: with its exit
+ * code, or by the same signal. */
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
+const { writeBuildInfo } = require('./build-info');
 
 const root = join(__dirname, '..');
 const entry = join(root, 'dist', 'main.js');
+const FORWARDED = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 function newestMtime(dir) {
   let newest = 0;
@@ -26,21 +35,67 @@ function needsBuild() {
   return ['src', 'migrations'].some((dir) => newestMtime(join(root, dir)) > built);
 }
 
-const args = process.argv.slice(2);
-const buildOnly = args[0] === '--build-only';
-if (needsBuild()) {
+/**
+ * Runs `node ARGS` in the repository, passing FORWARDED signals on while it runs.
+ * @param {string[]} args
+ * @returns {Promise<{ code: number | null, signal: NodeJS.Signals | null }>}
+ */
+function runNode(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    const forward = (/** @type {NodeJS.Signals} */ signal) => child.kill(signal);
+    for (const signal of FORWARDED) process.on(signal, forward);
+    const done = () => {
+      for (const signal of FORWARDED) process.off(signal, forward);
+    };
+    child.once('error', (error) => {
+      done();
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      done();
+      resolve({ code, signal });
+    });
+  });
+}
+
+/**
+ * Ends this process as the child ended: by the same signal (no handler is installed
+ * any more, so its default action applies), else with its exit code.
+ * @param {{ code: number | null, signal: NodeJS.Signals | null }} result
+ */
+function exitAs({ code, signal }) {
+  if (signal !== null) process.kill(process.pid, signal);
+  else process.exit(code ?? 1);
+}
+
+async function build() {
   process.stderr.write('building dist/ ...\n');
   const tsc = require.resolve('typescript/bin/tsc');
   for (const project of ['tsconfig.build.json', join('migrations', 'tsconfig.json')]) {
-    const result = spawnSync(process.execPath, [tsc, '-p', project], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    if (result.status !== 0) process.exit(result.status ?? 1);
+    const result = await runNode([tsc, '-p', project]);
+    if (result.code !== 0) return result;
   }
+  writeBuildInfo();
+  return null;
 }
-if (!buildOnly) {
+
+async function main() {
+  const args = process.argv.slice(2);
+  const buildOnly = args[0] === '--build-only';
+  if (needsBuild()) {
+    const failed = await build();
+    if (failed !== null) return exitAs(failed);
+  } else if (!existsSync(join(root, 'dist', 'build-info.json'))) {
+    writeBuildInfo();
+  }
+  if (buildOnly) return;
   // Run the server in this process: signals reach it directly.
   process.argv = [process.argv[0], entry, ...args];
   require(entry);
 }
+
+main().catch((error) => {
+  process.stderr.write(`start.js: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

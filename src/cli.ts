@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { parseServeArgs, UsageError } from './bootstrap/cli-args';
 import { CliError } from './cli/cli.errors';
+import { describeBuild } from './common/build-info';
 import { DomainError } from './common/domain-error';
 import { classifyDatabaseError } from './database/database-errors';
 
 const USAGE = `usage: automx2-nest <command>
   serve [--host H] [--port P]   run the HTTP service (the default command)
   migrate                       create or upgrade the database schema
-  check-config                  validate the configuration and the database connection
+  check-config                  run the checks of start-up (configuration, signing files),
+                                then reach the database and look for its tables
   export [FILE]                 write every row as JSON (docs/export-format.md) to FILE or stdout
   import [--merge|--replace] FILE
                                 load an export or a seeding document (version 2), from FILE
@@ -17,6 +19,7 @@ const USAGE = `usage: automx2-nest <command>
   dns DOMAIN [--target HOST] [--autodiscover-host HOST] [--ttl SECONDS]
                                 print the DNS records to publish for DOMAIN (zone-file syntax)
   help                          print this text
+  --version                     print the version and the commit it was built from
 Every command reads the same configuration (AUTOMX2_CONF or the standard locations,
 AUTOMX2_DB_URI). Exit codes: 0 done, 1 failed, 2 usage or configuration error.`;
 
@@ -43,6 +46,9 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     case '--help':
     case '-h':
       process.stdout.write(`${USAGE}\n`);
+      return;
+    case '--version':
+      process.stdout.write(`${describeBuild()}\n`);
       return;
     default:
       throw new UsageError(`unknown command "${command}"`);

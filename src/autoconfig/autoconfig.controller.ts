@@ -1,17 +1,31 @@
 import { Controller, Get, Header, Req } from '@nestjs/common';
+import { ForwardedHeaders } from '../common/forwarded-headers';
 import type { HttpRequest } from '../common/http-request';
+import { QueriedDomain } from '../common/queried-domain';
 import { queryParam } from '../common/request-query';
-import { requestHost } from '../common/request-host';
 import { AppConfigService } from '../config/app-config.service';
+import { domainOfAddress, domainOfDomainName } from '../mail-settings/address-domain';
 import { AutoconfigService } from './autoconfig.service';
+
+/** The access log's domain: `emailaddress`'s, else `emaildomain`, as the service reads them. */
+function queriedDomain(request: HttpRequest): string | undefined {
+  const address = queryParam(request, 'emailaddress');
+  if (address?.trim()) return domainOfAddress(address);
+  return domainOfDomainName(queryParam(request, 'emaildomain'));
+}
 
 /** Public: Mozilla clientConfig for Thunderbird, K-9, Evolution, KMail. */
 @Controller()
+@QueriedDomain(queriedDomain)
 export class AutoconfigController {
+  private readonly forwarded: ForwardedHeaders;
+
   constructor(
     private readonly autoconfig: AutoconfigService,
-    private readonly config: AppConfigService,
-  ) {}
+    config: AppConfigService,
+  ) {
+    this.forwarded = ForwardedHeaders.of(config.values);
+  }
 
   @Get('mail/config-v1.1.xml')
   @Header('Content-Type', 'application/xml')
@@ -29,7 +43,7 @@ export class AutoconfigController {
     return this.autoconfig.document({
       emailAddress: queryParam(request, 'emailaddress'),
       emailDomain: queryParam(request, 'emaildomain'),
-      host: requestHost(request, this.config.values.proxyCount),
+      host: this.forwarded.host(request),
       wellKnown,
     });
   }

@@ -1,7 +1,9 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import type { HttpRequest } from '../common/http-request';
+import { QueriedDomain } from '../common/queried-domain';
 import { mediaType, rawBody } from '../common/request-body';
 import { AutodiscoverService } from './autodiscover.service';
+import { poxBodyDomain } from './queried-domains';
 
 /**
  * Public: Outlook POX and ActiveSync (mobilesync) Autodiscover. The path is matched
@@ -16,6 +18,7 @@ export class AutodiscoverController {
   @Post('autodiscover/autodiscover.xml')
   @HttpCode(200)
   @Header('Content-Type', 'application/xml')
+  @QueriedDomain(poxBodyDomain)
   answer(@Req() request: HttpRequest): Promise<string> {
     return this.autodiscover.document({ mediaType: mediaType(request), body: rawBody(request) });
   }

@@ -2,8 +2,13 @@ import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@nestjs/common';
+import type { AppLogger } from '../common/app-logger';
+import { describeBuild } from '../common/build-info';
 import type { AppConfig } from '../config/app-config';
-import type { CommandLineOverrides } from '../config/load-config';
+import { loadConfig, type CommandLineOverrides } from '../config/load-config';
+import type { Hangups } from '../reload/hangup';
+import { reloadConfiguration } from '../reload/reload';
+import { reloadables } from '../reload/reloadables';
 import {
   afterListening,
   classifyExit,
@@ -32,13 +37,26 @@ export function workerArgs(overrides: CommandLineOverrides): string[] {
   ];
 }
 
+export interface PrimaryLogging {
+  /** Context `Cluster`. */
+  readonly log: Logger;
+  /** The process's logger: notices, and the level a reload changes. */
+  readonly logger: AppLogger;
+  /** SIGHUP, handled from the start of the process (serve.ts). */
+  readonly hangups: Hangups;
+}
+
 /**
  * The primary of `workers` > 1 (node:cluster): forks the workers, which share the
  * listen socket and load the same configuration; reports readiness once all listen;
  * replaces workers that exit (cluster-policy.ts); forwards SIGTERM/SIGINT and exits
- * once every worker has.
+ * once every worker has; forwards SIGHUP, on which each worker reloads for itself.
  */
-export function runPrimary(config: AppConfig, overrides: CommandLineOverrides, log: Logger): void {
+export function runPrimary(
+  config: AppConfig,
+  overrides: CommandLineOverrides,
+  { log, logger, hangups }: PrimaryLogging,
+): void {
   cluster.setupPrimary({ exec: WORKER_SCRIPT, args: workerArgs(overrides) });
   const policy = restartPolicy(config.workers);
   const alive = new Map<number, Worker>();
@@ -78,13 +96,17 @@ export function runPrimary(config: AppConfig, overrides: CommandLineOverrides, l
     listening.add(worker.id);
     restarts = afterListening(restarts);
     if (ready) {
-      log.warn(`${name(worker)} listening (replacement)`);
+      log.log(`${name(worker)} listening (replacement)`);
       return;
     }
     log.log(`${name(worker)} listening`);
     if (listening.size < config.workers || stopping) return;
     ready = true;
-    log.warn(`listening on ${listenUrl(config.host, address.port)} with ${config.workers} workers`);
+    logger.notice(
+      `${describeBuild()} listening on ${listenUrl(config.host, address.port)} ` +
+        `with ${config.workers} workers`,
+      'Cluster',
+    );
     void notifySystemdReady().then((notified) => {
       if (notified.kind === 'failed') log.warn(notified.reason);
     });
@@ -97,7 +119,7 @@ export function runPrimary(config: AppConfig, overrides: CommandLineOverrides, l
     switch (classifyExit(code, stopping)) {
       case 'stopping':
         if (alive.size === 0) {
-          log.warn('all workers stopped');
+          logger.notice('all workers stopped', 'Cluster');
           process.exit(exitCode);
         }
         return;
@@ -131,11 +153,32 @@ export function runPrimary(config: AppConfig, overrides: CommandLineOverrides, l
   // whole process group) changes nothing: the workers are already stopping.
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
-    log.warn(`${signal}: stopping ${alive.size} workers`);
+    logger.notice(`${signal}: stopping ${alive.size} workers`, 'Cluster');
     stop(0, signal);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+
+  // The workers reload and report for themselves; this process only takes over the
+  // log level. A worker still starting reads the files anyway (and may not handle
+  // SIGHUP yet), so only listening ones are told.
+  const reload = {
+    load: () => loadConfig({ overrides }),
+    reloadables: reloadables(logger, config, null),
+    log: { notice: () => undefined, warn: () => undefined, error: () => undefined },
+  };
+  let running = config;
+  hangups.handleWith(() => {
+    if (stopping) return;
+    try {
+      running = reloadConfiguration(running, reload);
+    } catch {
+      // The workers report the same problem.
+    }
+    const told = [...alive.values()].filter((worker) => listening.has(worker.id));
+    for (const worker of told) worker.process.kill('SIGHUP');
+    logger.notice(`SIGHUP: passed on to ${told.length} workers`, 'Cluster');
+  });
 
   for (let i = 0; i < config.workers; i += 1) fork();
 }

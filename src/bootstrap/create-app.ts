@@ -13,6 +13,8 @@ import {
   TOO_MANY_HEADERS_STATUS,
   tooManyHeaders,
 } from './server-limits';
+import { answerClientError, BAD_REQUEST_MESSAGE, isMalformedPath } from './client-errors';
+import { answerConnect, dropUnusableContentType } from './request-framing';
 import { trailingSlashRedirect } from './trailing-slash';
 
 /**
@@ -42,10 +44,28 @@ async function createFastifyApp(
 ): Promise<INestApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
+    // A parameter as long as a whole request head: Express has no such limit, and a
+    // long `/v1.0/<address>` gets the address parser's answer on both adapters.
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      maxParamLength: SERVER_LIMITS.maxHeaderSize,
+    },
+    // Errors Fastify answers itself get our short text/plain, never its JSON (which
+    // echoes the URL, query and all): an undecodable path, and the parser's refusals.
+    // (Fastify's reply type is generic over route schemas; only code/header/send are used.)
+    frameworkErrors: (_error: unknown, _request: unknown, reply: unknown) => {
+      (reply as TextReply)
+        .code(400)
+        .header('Content-Type', 'text/plain; charset=utf-8')
+        .send(BAD_REQUEST_MESSAGE);
+    },
+    clientErrorHandler: answerClientError,
     logger: false,
     trustProxy: false,
-    return503OnClosing: true,
+    // While closing, Fastify would answer in its own JSON; connection-drain.ts has
+    // already marked every answer `Connection: close`, so requests are served to the end.
+    return503OnClosing: false,
     requestTimeout: SERVER_LIMITS.requestTimeoutMs,
     keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
     http: HTTP_SERVER_OPTIONS,
@@ -63,6 +83,7 @@ async function createFastifyApp(
     done(null, body);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
+    dropUnusableContentType(request.raw.headers);
     if (tooManyHeaders(request.raw.rawHeaders)) {
       void reply
         .code(TOO_MANY_HEADERS_STATUS)
@@ -78,7 +99,7 @@ async function createFastifyApp(
     }
     void reply.code(308).header('Location', target).send();
   });
-  limitHeaders(app.getHttpServer());
+  hardenServer(app.getHttpServer());
   return app;
 }
 
@@ -99,6 +120,9 @@ async function createExpressApp(
     },
   );
   app.disable('x-powered-by');
+  // No ETag (Fastify sends none): a hash of the body would be one more header in which
+  // two answers differ (ldap_no_match = generic), and per-request work for nothing.
+  app.disable('etag');
   app.set('case sensitive routing', false);
   app.set('strict routing', false);
   app.use(
@@ -111,6 +135,12 @@ async function createExpressApp(
       },
       next: () => void,
     ) => {
+      if (isMalformedPath(request.url)) {
+        response.statusCode = 400;
+        response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        response.end(BAD_REQUEST_MESSAGE);
+        return;
+      }
       if (tooManyHeaders(request.rawHeaders)) {
         response.statusCode = TOO_MANY_HEADERS_STATUS;
         response.setHeader('Content-Type', 'text/plain; charset=utf-8');
@@ -130,7 +160,11 @@ async function createExpressApp(
   );
   app.use(keepContentTypeAsSet);
   app.useBodyParser('raw', { type: () => true, limit: config.bodyLimit });
-  limitHeaders(app.getHttpServer());
+  const server: Server = app.getHttpServer();
+  hardenServer(server);
+  // Node's default answer to a request its parser refuses has no body; ours matches
+  // Fastify's (clientErrorHandler above).
+  server.on('clientError', answerClientError);
   return app;
 }
 
@@ -160,6 +194,13 @@ class LimitedExpressAdapter extends ExpressAdapter {
     if (statusCode) response.status(statusCode);
     return response.send(body);
   }
+}
+
+/** What the framework-error answer needs of Fastify's reply. */
+interface TextReply {
+  code(status: number): TextReply;
+  header(name: string, value: string): TextReply;
+  send(body: string): unknown;
 }
 
 /** What LimitedExpressAdapter.reply needs of Express's response. */
@@ -192,6 +233,8 @@ function keepContentTypeAsSet(_request: unknown, response: ExpressSend, next: ()
   next();
 }
 
-function limitHeaders(server: Server): void {
+/** Header count limit and CONNECT handling, on the Node server of either adapter. */
+function hardenServer(server: Server): void {
   server.maxHeadersCount = NODE_MAX_HEADERS_COUNT;
+  answerConnect(server);
 }

@@ -266,13 +266,235 @@ describe('readImportDocument', () => {
     ]);
   });
 
+  it('names every problem of a v2 seeding document, not only the first', () => {
+    expect(
+      problemsOf(
+        JSON.stringify({
+          version: 2,
+          provider: 'P',
+          domains: [{ name: 'a.example' }, { name: 5 }],
+          servers: [
+            { type: 'imap', name: 'i', port: 0 },
+            { type: 'smtp', name: 's\u0001' },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'domains[1].name: must be a string',
+      'servers[0].port: must be a port number from 1 to 65535',
+      'servers[1].name: must not contain control characters (found U+0001)',
+    ]);
+  });
+
   it('names v2 problems as POST /initdb/ does, hinting at "format" for export-like documents', () => {
     expect(problemsOf('{"version": 2, "provider": "X", "domains": []}')).toEqual([
       'domains: must contain at least 1 elements',
+      'servers: missing',
     ]);
     expect(problemsOf('{"providers": []}')).toEqual([
       `version: missing (seeding format version 2 is required) (an export document needs "format": "${EXPORT_FORMAT}")`,
     ]);
+    expect(problemsOf('{"version": 2, "providers": []}')).toEqual([
+      `provider: missing (an export document needs "format": "${EXPORT_FORMAT}")`,
+      'domains: missing',
+      'servers: missing',
+    ]);
+  });
+});
+
+describe('readImportDocument: ports (issue 13, defect 4)', () => {
+  const SERVICE_PORT = 'must be a port number from 1 to 65535';
+  const DAV_PORT = 'must be a port number from 1 to 65535, or 0 for none';
+  const withPorts = (server: unknown, dav: unknown, ldap: unknown) =>
+    exportDocument((doc) => {
+      doc.servers[0]!.port = server;
+      doc.davservers[0]!.port = dav;
+      doc.ldapservers[0]!.port = ldap;
+    });
+
+  it.each([1, 65535])('accepts %i for every kind of server', (port) => {
+    const plan = planFromExportDocument(withPorts(port, port, port));
+    expect(plan.servers[0]!.port).toBe(port);
+    expect(plan.davServers[0]!.port).toBe(port);
+    expect(plan.ldapServers[0]!.port).toBe(port);
+  });
+
+  it('accepts 0 ("not set", as export writes it) for DAV servers only', () => {
+    expect(planFromExportDocument(withPorts(587, 0, 636)).davServers[0]!.port).toBe(0);
+    expect(problemsOf(JSON.stringify(withPorts(0, 0, 0)))).toEqual([
+      `ldapservers[0].port: ${SERVICE_PORT}`,
+      // As for every problem of an LDAP server row: its domains cannot refer to it.
+      'domains[0].ldapserver_id: no LDAP server with id 1 in this document',
+      `servers[0].port: ${SERVICE_PORT}`,
+    ]);
+  });
+
+  it.each([-1, 65536, 2 ** 31 - 1])('refuses %i for every kind of server', (port) => {
+    expect(problemsOf(JSON.stringify(withPorts(port, port, port)))).toEqual([
+      `ldapservers[0].port: ${SERVICE_PORT}`,
+      'domains[0].ldapserver_id: no LDAP server with id 1 in this document',
+      `servers[0].port: ${SERVICE_PORT}`,
+      `davservers[0].port: ${DAV_PORT}`,
+    ]);
+  });
+
+  it('refuses 1.5 as not an integer, and 2^31 as not a port', () => {
+    expect(problemsOf(JSON.stringify(withPorts(1.5, 1.5, 2 ** 31)))).toEqual([
+      `ldapservers[0].port: ${SERVICE_PORT}`,
+      'domains[0].ldapserver_id: no LDAP server with id 1 in this document',
+      'servers[0].port: must be an integer',
+      'davservers[0].port: must be an integer',
+    ]);
+  });
+
+  it('refuses a bad port in a v2 seeding document as POST /initdb/ does', () => {
+    const seed = (server: Json) =>
+      JSON.stringify({
+        version: 2,
+        provider: 'P',
+        domains: [{ name: 'a.example' }],
+        servers: [server],
+      });
+    expect(problemsOf(seed({ type: 'imap', name: 'i', port: 0 }))).toEqual([
+      `servers[0].port: ${SERVICE_PORT}`,
+    ]);
+    expect(problemsOf(seed({ type: 'smtp', name: 's', port: 65536 }))).toEqual([
+      `servers[0].port: ${SERVICE_PORT}`,
+    ]);
+  });
+});
+
+describe('readImportDocument: characters of stored texts (issue 13, defect 5)', () => {
+  const BAD: readonly (readonly [string, string, string])[] = [
+    ['U+0001', '\u0001', 'control characters (found U+0001)'],
+    ['a tab', '\t', 'control characters (found U+0009)'],
+    ['U+007F', '\u007f', 'control characters (found U+007F)'],
+    ['U+009F (C1)', '\u009f', 'control characters (found U+009F)'],
+    ['a lone surrogate U+D800', '\uD800', 'lone surrogates (found U+D800)'],
+    ['U+FFFE', '\uFFFE', 'the non-characters U+FFFE and U+FFFF (found U+FFFE)'],
+  ];
+
+  /**
+   * Every stored text of an export document, by path. No domain refers to the provider
+   * or LDAP server changed, so the refused row is the only problem.
+   */
+  const FIELDS: readonly (readonly [string, (doc: Doc, text: string) => void])[] = [
+    ...(['name', 'short_name'] as const).map(
+      (field) =>
+        [
+          `providers[1].${field}`,
+          (doc: Doc, text: string) => {
+            doc.providers[1]![field] = text;
+            doc.domains[1]!.provider_id = 1;
+          },
+        ] as const,
+    ),
+    ...(['name', 'search_base', 'search_filter', 'attr_uid', 'attr_cn', 'bind_user'] as const).map(
+      (field) =>
+        [
+          `ldapservers[0].${field}`,
+          (doc: Doc, text: string) => {
+            doc.ldapservers[0]![field] = `x${text}`;
+            doc.domains[0]!.ldapserver_id = null;
+          },
+        ] as const,
+    ),
+    [
+      'domains[1].name',
+      (doc, text) => {
+        doc.domains[1]!.name = `ham${text}.tld`;
+        doc.servers[0]!.domains = ['example.com', `ham${text}.tld`];
+      },
+    ],
+    ...(['type', 'name', 'socket_type', 'user_name', 'authentication'] as const).map(
+      (field) =>
+        [
+          `servers[0].${field}`,
+          (doc: Doc, text: string) => (doc.servers[0]![field] = `x${text}`),
+        ] as const,
+    ),
+    ...(['type', 'url', 'user_name'] as const).map(
+      (field) =>
+        [
+          `davservers[0].${field}`,
+          (doc: Doc, text: string) => (doc.davservers[0]![field] = `x${text}`),
+        ] as const,
+    ),
+  ];
+
+  describe.each(FIELDS)('%s', (path, set) => {
+    it.each(BAD)('refuses %s, naming the field and the character', (_label, bad, problem) => {
+      expect(problemsOfExport((doc) => set(doc, bad))).toEqual([
+        `${path}: must not contain ${problem}`,
+      ]);
+    });
+
+    it.each([
+      ['an astral character', '😀'],
+      ['an IDN', 'bücher'],
+    ])('accepts %s', (_label, good) => {
+      expect(() =>
+        readImportDocument(JSON.stringify(exportDocument((doc) => set(doc, good)))),
+      ).not.toThrow();
+    });
+  });
+
+  it('refuses them in bind_password without quoting any of the password', () => {
+    for (const [, bad, problem] of BAD) {
+      const problems = problemsOfExport((doc) => {
+        doc.ldapservers[0]!.bind_password = `Top${bad}Secret`;
+        doc.domains[0]!.ldapserver_id = null;
+      });
+      expect(problems).toEqual([
+        `ldapservers[0].bind_password: must not contain ${problem.split(' (')[0]}`,
+      ]);
+      expect(problems.join('\n')).not.toMatch(/Top|Secret|found/);
+    }
+  });
+
+  it('accepts IDNs and astral characters as given, also in a v2 seeding document', () => {
+    const { plan } = readImportDocument(
+      JSON.stringify(
+        exportDocument((doc) => {
+          doc.providers[0]!.name = 'Bücher 😀';
+          doc.domains[0]!.name = 'bücher.example';
+          doc.servers[0]!.domains = ['bücher.example'];
+          doc.davservers[0]!.domains = ['bücher.example'];
+          doc.servers[0]!.name = 'smtp.bücher.example';
+        }),
+      ),
+    );
+    expect(plan.providers[0]!.name).toBe('Bücher 😀');
+    expect(plan.domains[0]!.name).toBe('bücher.example');
+    expect(plan.servers[0]!.name).toBe('smtp.bücher.example');
+    const v2 = readImportDocument(
+      JSON.stringify({
+        version: 2,
+        provider: 'Bücher 😀',
+        domains: [{ name: 'bücher.example' }],
+        servers: [{ type: 'imap', name: 'imap.bücher.example' }],
+      }),
+    );
+    expect(v2.plan.domains[0]!.name).toBe('bücher.example');
+  });
+
+  it('refuses them in a v2 seeding document as POST /initdb/ does', () => {
+    expect(
+      problemsOf(
+        JSON.stringify({
+          version: 2,
+          provider: 'P',
+          domains: [{ name: 'a.example' }, { name: 'b\u0001.example' }],
+          servers: [{ type: 'imap', name: 'i' }],
+        }),
+      ),
+    ).toEqual(['domains[1].name: must not contain control characters (found U+0001)']);
+  });
+
+  it('escapes a server’s reference to an unknown domain instead of printing raw controls', () => {
+    expect(
+      problemsOfExport((doc) => (doc.servers[0]!.domains = ['example.com', 'nowhere\u0007'])),
+    ).toEqual(['servers[0].domains[1]: no domain "nowhere\\u0007" in this document']);
   });
 });
 

@@ -1,4 +1,10 @@
 import { DomainError } from '../common/domain-error';
+import {
+  portProblem,
+  textProblem,
+  type PortKind,
+  type TextRuleOptions,
+} from '../initdb/field-rules';
 import { planFromDocument } from '../initdb/seed-document';
 import type {
   PlannedDavServer,
@@ -24,8 +30,8 @@ export interface ImportDocument {
 
 /**
  * Reads the text of an import file: an export document (it has `format`) or a plain
- * seeding document of version 2. Throws INVALID_SEED naming every problem found (an
- * export document) or the first (a v2 document, as POST /initdb/ does), one per line.
+ * seeding document of version 2 (validated as POST /initdb/ does). Throws INVALID_SEED
+ * naming every problem found, one per line.
  */
 export function readImportDocument(text: string): ImportDocument {
   let body: unknown;
@@ -38,10 +44,11 @@ export function readImportDocument(text: string): ImportDocument {
     return { kind: 'export', plan: planFromExportDocument(body) };
   }
   try {
-    return { kind: 'seed-v2', plan: planFromDocument(body) };
+    return { kind: 'seed-v2', plan: planFromDocument(body, 'all') };
   } catch (error) {
     if (error instanceof DomainError && isObject(body) && 'providers' in body) {
-      throw invalid([`${error.message} (an export document needs "format": "${EXPORT_FORMAT}")`]);
+      const [first = '', ...rest] = error.message.split('\n');
+      throw invalid([`${first} (an export document needs "format": "${EXPORT_FORMAT}")`, ...rest]);
     }
     throw error;
   }
@@ -73,14 +80,14 @@ export function planFromExportDocument(body: Json): SeedPlan {
     const row = {
       ref: `l${String(id)}`,
       name: check.text(item, 'name', path, 128),
-      port: check.int32(item, 'port', path),
+      port: check.port(item, 'port', path, 'service'),
       useSsl: check.bool(item, 'use_ssl', path),
       searchBase: check.text(item, 'search_base', path, 128),
       searchFilter: check.text(item, 'search_filter', path, 128),
       attrUid: check.text(item, 'attr_uid', path, 32),
       attrCn: check.nullableText(item, 'attr_cn', path, 32),
       bindUser: check.nullableText(item, 'bind_user', path, 128),
-      bindPassword: check.nullableText(item, 'bind_password', path, 128),
+      bindPassword: check.nullableText(item, 'bind_password', path, 128, { secret: true }),
     };
     if (id === undefined || !complete(row)) return [];
     return [{ id, index, row: row as PlannedLdapServer }];
@@ -99,6 +106,8 @@ export function planFromExportDocument(body: Json): SeedPlan {
         duplicate = domainNames.has(name);
         if (duplicate) check.add(`${path}.name`, `duplicate domain "${name}"`);
         domainNames.add(name);
+      } else if (typeof item.name === 'string') {
+        domainNames.add(item.name);
       }
       const providerId = check.int32(item, 'provider_id', path);
       const providerRef = providerId === undefined ? undefined : providerRefs.get(providerId);
@@ -132,7 +141,9 @@ export function planFromExportDocument(body: Json): SeedPlan {
       const ref = domainRefs.get(name);
       if (ref === undefined) {
         // A domain row with problems of its own has been reported already.
-        if (!domainNames.has(name)) check.add(at, `no domain "${name}" in this document`);
+        if (!domainNames.has(name)) {
+          check.add(at, `no domain ${JSON.stringify(name)} in this document`);
+        }
         return;
       }
       if (refs.includes(ref)) return check.add(at, `"${name}" is listed twice`);
@@ -145,7 +156,7 @@ export function planFromExportDocument(body: Json): SeedPlan {
     const row = {
       prio: check.int32(item, 'prio', path),
       name: check.text(item, 'name', path, 128),
-      port: check.int32(item, 'port', path),
+      port: check.port(item, 'port', path, 'service'),
       type: check.text(item, 'type', path, 32),
       socketType: check.text(item, 'socket_type', path, 32),
       userName: check.text(item, 'user_name', path, 64),
@@ -158,7 +169,7 @@ export function planFromExportDocument(body: Json): SeedPlan {
   const davServers = check.entries(body, 'davservers').flatMap(({ item, path }) => {
     const row = {
       url: check.text(item, 'url', path, 128),
-      port: check.int32(item, 'port', path),
+      port: check.port(item, 'port', path, 'dav'),
       type: check.text(item, 'type', path, 32),
       useSsl: check.bool(item, 'use_ssl', path),
       domainRequired: check.bool(item, 'domain_required', path),
@@ -283,6 +294,7 @@ class Problems {
     key: string,
     path: string,
     maxLength: number,
+    options: TextRuleOptions = {},
   ): string | null | undefined {
     const value = item[key];
     if (value === null) return null;
@@ -293,7 +305,7 @@ class Problems {
       );
       return undefined;
     }
-    return this.fits(value, `${path}.${key}`, maxLength, false);
+    return this.fits(value, `${path}.${key}`, maxLength, false, options.secret);
   }
 
   int32(item: Json, key: string, path: string): number | undefined {
@@ -307,6 +319,17 @@ class Problems {
       return undefined;
     }
     return value;
+  }
+
+  /** A port: an integer that `portProblem` accepts for `kind`. */
+  port(item: Json, key: string, path: string, kind: PortKind): number | undefined {
+    const value = item[key];
+    // Not an integer at all: missing / must be an integer, as for every integer.
+    if (typeof value !== 'number' || !Number.isInteger(value)) return this.int32(item, key, path);
+    const problem = portProblem(value, kind);
+    if (problem === undefined) return value;
+    this.add(`${path}.${key}`, problem);
+    return undefined;
   }
 
   bool(item: Json, key: string, path: string): boolean | undefined {
@@ -323,6 +346,7 @@ class Problems {
     path: string,
     maxLength: number,
     nonEmpty: boolean,
+    secret = false,
   ): string | undefined {
     if (nonEmpty && value.trim() === '') {
       this.add(path, 'must not be empty');
@@ -331,6 +355,11 @@ class Problems {
     // Column lengths count characters (code points), not UTF-16 units.
     if ([...value].length > maxLength) {
       this.add(path, `longer than ${maxLength} characters`);
+      return undefined;
+    }
+    const problem = textProblem(value, { secret });
+    if (problem !== undefined) {
+      this.add(path, problem);
       return undefined;
     }
     return value;

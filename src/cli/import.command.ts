@@ -36,12 +36,13 @@ export async function runImport(argv: readonly string[]): Promise<void> {
   if (!loaded) return;
   const document = readDocument(file);
   await withDatabase(loaded, async (connection) => {
-    const applied = await connection.dataSource.runMigrations({ transaction: 'each' });
-    for (const migration of applied) process.stderr.write(`applied ${migration.name}\n`);
-    const [{ SeedRepository }, { DataChanges }] = await Promise.all([
+    const [{ SeedRepository }, { DataChanges }, { runMigrationsExclusively }] = await Promise.all([
       import('../database/seed.repository'),
       import('../database/data-changes'),
+      import('../database/schema-migrations'),
     ]);
+    const applied = await runMigrationsExclusively(connection.dataSource);
+    for (const migration of applied) process.stderr.write(`applied ${migration.name}\n`);
     // A process of its own: no cache of a running server to tell (they expire by cache_ttl).
     const seeds = new SeedRepository(connection, new DataChanges());
     try {

@@ -1,5 +1,6 @@
 import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import type { LogFormat, LogLevel } from '../config/app-config';
+import { LogRecord } from './log-record';
 
 /** Nest levels enabled by each automx2 log level. */
 export function nestLevelsFor(level: LogLevel): NestLogLevel[] {
@@ -38,9 +39,17 @@ export function redactSecrets(text: string): string {
  * One line per message on stderr, human-readable (`text`) or JSON lines (`json`),
  * filtered by `loglevel`. A cluster worker's lines carry its id (`[worker 2]`, or
  * `"worker": 2`), so lines of different workers can be told apart.
+ *
+ * `notice` lines are INFO lines written at every level: the few that say what the
+ * process is doing as a whole (the configuration file, listening with version and
+ * commit, a stop signal, what a reload changed), so every log shows them.
+ *
+ * A LogRecord message (the access log's) becomes a JSON line with its fields in place of
+ * `message`, or a text line with its `text()`.
  */
 export class AppLogger implements LoggerService {
-  private readonly enabled: Set<NestLogLevel>;
+  private enabled: Set<NestLogLevel>;
+  private current: LogLevel;
 
   constructor(
     level: LogLevel,
@@ -48,11 +57,28 @@ export class AppLogger implements LoggerService {
     private readonly write: (line: string) => void = (line) => process.stderr.write(line),
     private readonly worker: number | null = null,
   ) {
+    this.current = level;
+    this.enabled = new Set(nestLevelsFor(level));
+  }
+
+  /** The automx2 level in effect. */
+  get level(): LogLevel {
+    return this.current;
+  }
+
+  /** Changes the level from the next message on (a reload, SIGHUP). */
+  setLevel(level: LogLevel): void {
+    this.current = level;
     this.enabled = new Set(nestLevelsFor(level));
   }
 
   isEnabled(level: NestLogLevel): boolean {
     return this.enabled.has(level);
+  }
+
+  /** An INFO line written whatever the level (see the class comment). */
+  notice(message: string, context?: string): void {
+    this.writeLine('log', message, context);
   }
 
   log(message: unknown, ...rest: unknown[]): void {
@@ -78,13 +104,34 @@ export class AppLogger implements LoggerService {
     if (!this.enabled.has(level)) return;
     // Nest passes the context last; error() may pass a stack before it.
     const context = typeof rest[rest.length - 1] === 'string' ? String(rest.pop()) : undefined;
-    const text = redactSecrets(
+    if (message instanceof LogRecord) {
+      this.writeRecord(level, message, context);
+      return;
+    }
+    this.writeLine(
+      level,
       message instanceof Error
         ? message.message
         : typeof message === 'string'
           ? message
           : JSON.stringify(message),
+      context,
     );
+  }
+
+  private writeRecord(level: NestLogLevel, record: LogRecord, context: string | undefined): void {
+    if (this.format !== 'json') {
+      this.writeLine(level, record.text(), context);
+      return;
+    }
+    const time = new Date().toISOString();
+    const worker = this.worker ?? undefined;
+    const head = { time, level: LEVEL_NAMES[level], worker, context };
+    this.write(`${JSON.stringify({ ...head, ...record.fields() })}\n`);
+  }
+
+  private writeLine(level: NestLogLevel, message: string, context: string | undefined): void {
+    const text = redactSecrets(message);
     const time = new Date().toISOString();
     const name = LEVEL_NAMES[level];
     const worker = this.worker ?? undefined;

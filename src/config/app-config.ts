@@ -18,6 +18,10 @@ export interface SampleLdapServer {
   readonly bindPassword: string | null;
 }
 
+/** `initdb`: who may use /initdb/ — loopback clients (the default), or nobody. */
+export const INITDB_MODES = ['loopback', 'off'] as const;
+export type InitDbMode = (typeof INITDB_MODES)[number];
+
 export const LDAP_NO_MATCH = ['204', 'generic'] as const;
 export type LdapNoMatch = (typeof LDAP_NO_MATCH)[number];
 
@@ -75,6 +79,13 @@ export interface AppConfig {
   readonly database: DatabaseTarget;
   readonly dbEcho: boolean;
   readonly proxyCount: number;
+  /**
+   * `trusted_proxies`: addresses and CIDR networks (as written, validated) whose
+   * X-Forwarded-* headers count; empty = every peer's (automx2's behaviour).
+   */
+  readonly trustedProxies: readonly string[];
+  /** `initdb`: `loopback` (loopback clients asking for a loopback host) or `off` (403). */
+  readonly initdb: InitDbMode;
   readonly host: string;
   readonly port: number;
   readonly httpAdapter: HttpAdapterName;

@@ -1,10 +1,13 @@
 import { accessSync, constants } from 'node:fs';
+import { parseAddressEntry, splitAddressList } from '../common/address-set';
 import {
   HTTP_ADAPTERS,
+  INITDB_MODES,
   LDAP_NO_MATCH,
   LOG_FORMATS,
   LOG_LEVELS,
   type HttpAdapterName,
+  type InitDbMode,
   type LdapNoMatch,
   type LogFormat,
   type LogLevel,
@@ -84,6 +87,19 @@ function parseFileName(value: string): string {
   return value.trim();
 }
 
+/** Addresses and CIDR networks separated by commas and/or spaces; empty = none. */
+export function parseAddressList(value: string): string[] {
+  const entries = splitAddressList(value);
+  const bad = entries.filter((entry) => parseAddressEntry(entry) === null);
+  if (bad.length > 0) {
+    throw new ConfigValueError(
+      `${bad.map((entry) => JSON.stringify(entry)).join(', ')}: expected IP addresses or ` +
+        'CIDR networks (192.0.2.7, 10.0.0.0/8, 2001:db8::/32) separated by commas or spaces',
+    );
+  }
+  return entries;
+}
+
 /** Values of the [automx2] section after parsing; keys absent from the file are undefined. */
 export interface ConfigValues {
   loglevel?: LogLevel;
@@ -91,6 +107,8 @@ export interface ConfigValues {
   db_uri?: string;
   db_echo?: boolean;
   proxy_count?: number;
+  trusted_proxies?: string[];
+  initdb?: InitDbMode;
   host?: string;
   port?: number;
   http_adapter?: HttpAdapterName;
@@ -132,6 +150,8 @@ export const CONFIG_KEYS: KeyParsers = {
   },
   db_echo: parseBoolean,
   proxy_count: (v) => parseInteger(v, 0, 100),
+  trusted_proxies: parseAddressList,
+  initdb: (v) => oneOf(INITDB_MODES, v),
   host: (v) => {
     if (!v.trim()) throw new ConfigValueError('expected a host name or address');
     return v.trim();

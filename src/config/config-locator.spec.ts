@@ -34,43 +34,50 @@ describe('configSearchPath', () => {
 });
 
 describe('locateConfigFile', () => {
+  const standard = (path: string) => ({ path, named: false });
+
   it.each([
-    ['AUTOMX2_CONF', [ENV_FILE, USER_FILE, ETC_DIR_FILE, ETC_FILE], ENV_FILE],
     ['~/.automx2.conf', [USER_FILE, ETC_DIR_FILE, ETC_FILE], USER_FILE],
     ['/etc/automx2/automx2.conf', [ETC_DIR_FILE, ETC_FILE], ETC_DIR_FILE],
     ['/etc/automx2.conf', [ETC_FILE], ETC_FILE],
-  ])('the first existing file wins: %s', (_label, existing, expected) => {
-    expect(locateConfigFile(locator(existing, { AUTOMX2_CONF: ENV_FILE }))).toBe(expected);
+  ])('without AUTOMX2_CONF the first existing file wins: %s', (_label, existing, expected) => {
+    expect(locateConfigFile(locator(existing))).toEqual(standard(expected));
+  });
+
+  it('takes the file AUTOMX2_CONF names, existing or not: it must be read', () => {
+    const named = { path: ENV_FILE, named: true };
+    expect(locateConfigFile(locator([ENV_FILE, USER_FILE], { AUTOMX2_CONF: ENV_FILE }))).toEqual(
+      named,
+    );
+    expect(locateConfigFile(locator([ETC_FILE], { AUTOMX2_CONF: ENV_FILE }))).toEqual(named);
+    expect(locateConfigFile(locator([], { AUTOMX2_CONF: ENV_FILE }))).toEqual(named);
+  });
+
+  it('takes an empty AUTOMX2_CONF as unset', () => {
+    expect(locateConfigFile(locator([ETC_FILE], { AUTOMX2_CONF: '' }))).toEqual(standard(ETC_FILE));
   });
 
   it('skips each missing location in turn', () => {
-    expect(locateConfigFile(locator([ETC_FILE, USER_FILE], { AUTOMX2_CONF: ENV_FILE }))).toBe(
-      USER_FILE,
-    );
-    expect(locateConfigFile(locator([ETC_DIR_FILE], {}))).toBe(ETC_DIR_FILE);
+    expect(locateConfigFile(locator([ETC_FILE, USER_FILE]))).toEqual(standard(USER_FILE));
+    expect(locateConfigFile(locator([ETC_DIR_FILE], {}))).toEqual(standard(ETC_DIR_FILE));
   });
 
-  it('falls through to the standard locations when AUTOMX2_CONF names a missing file', () => {
-    expect(locateConfigFile(locator([ETC_FILE], { AUTOMX2_CONF: '/missing.conf' }))).toBe(ETC_FILE);
-  });
-
-  it('gives null when no file exists', () => {
-    expect(locateConfigFile(locator([], { AUTOMX2_CONF: ENV_FILE }))).toBeNull();
+  it('gives null when no file exists and AUTOMX2_CONF is unset', () => {
     expect(locateConfigFile(locator([]))).toBeNull();
   });
 
   it('asks about the locations in order and stops at the first existing one', () => {
     const asked: string[] = [];
     const found = locateConfigFile({
-      env: { AUTOMX2_CONF: ENV_FILE },
+      env: {},
       home: HOME,
       exists: (path) => {
         asked.push(path);
         return path === ETC_DIR_FILE;
       },
     });
-    expect(found).toBe(ETC_DIR_FILE);
-    expect(asked).toEqual([ENV_FILE, USER_FILE, ETC_DIR_FILE]);
+    expect(found).toEqual(standard(ETC_DIR_FILE));
+    expect(asked).toEqual([USER_FILE, ETC_DIR_FILE]);
   });
 });
 

@@ -14,7 +14,17 @@ export const defaultLocatorEnv = (): LocatorEnv => ({
   exists: existsSync,
 });
 
-/** automx2's search order; the first existing file wins. */
+/** The configuration file to read, and why it is that one. */
+export interface ConfigLocation {
+  readonly path: string;
+  /**
+   * Named by AUTOMX2_CONF: it must be read, a missing or unreadable file is a problem
+   * (automx2 would fall through to the standard locations, or to the defaults).
+   */
+  readonly named: boolean;
+}
+
+/** automx2's search order: AUTOMX2_CONF (when set and not empty), then the standard files. */
 export function configSearchPath({ env, home }: Omit<LocatorEnv, 'exists'>): string[] {
   const paths: string[] = [];
   if (env.AUTOMX2_CONF) paths.push(env.AUTOMX2_CONF);
@@ -22,6 +32,13 @@ export function configSearchPath({ env, home }: Omit<LocatorEnv, 'exists'>): str
   return paths;
 }
 
-export function locateConfigFile(locator: LocatorEnv = defaultLocatorEnv()): string | null {
-  return configSearchPath(locator).find((path) => locator.exists(path)) ?? null;
+/**
+ * The file AUTOMX2_CONF names, whether it exists or not; without it, the first standard
+ * location that exists; null when none does.
+ */
+export function locateConfigFile(locator: LocatorEnv = defaultLocatorEnv()): ConfigLocation | null {
+  const named = locator.env.AUTOMX2_CONF;
+  if (named) return { path: named, named: true };
+  const path = configSearchPath(locator).find((candidate) => locator.exists(candidate));
+  return path === undefined ? null : { path, named: false };
 }

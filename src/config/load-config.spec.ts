@@ -60,7 +60,7 @@ describe(loadConfig.name, () => {
       ['~/.automx2.conf', [USER_FILE, ETC_DIR_FILE, ETC_FILE], USER_FILE, 'INFO'],
       ['/etc/automx2/automx2.conf', [ETC_DIR_FILE, ETC_FILE], ETC_DIR_FILE, 'ERROR'],
       ['/etc/automx2.conf', [ETC_FILE], ETC_FILE, 'CRITICAL'],
-    ] as const)('reads %s first when it exists', (_label, existing, expectedFile, level) => {
+    ] as const)('reads %s first', (_label, existing, expectedFile, level) => {
       const levels: Record<string, string> = {
         [ENV_FILE]: 'DEBUG',
         [USER_FILE]: 'INFO',
@@ -68,15 +68,53 @@ describe(loadConfig.name, () => {
         [ETC_FILE]: 'CRITICAL',
       };
       const files = Object.fromEntries(existing.map((path) => [path, marker(levels[path]!)]));
-      const { config } = load({ files, env: { AUTOMX2_CONF: ENV_FILE } });
+      // AUTOMX2_CONF is set only where the file it names exists (else it is a problem).
+      const env = expectedFile === ENV_FILE ? { AUTOMX2_CONF: ENV_FILE } : {};
+      const { config } = load({ files, env });
       expect(config.sourceFile).toBe(expectedFile);
       expect(config.loglevel).toBe(level);
     });
 
-    it('ignores AUTOMX2_CONF when it names a missing file', () => {
+    it('refuses a file named by AUTOMX2_CONF that does not exist, naming it, instead of falling back', () => {
+      expect(
+        problemsOf({
+          files: { [ETC_FILE]: marker('ERROR') },
+          env: { AUTOMX2_CONF: '/nowhere.conf' },
+        }),
+      ).toEqual(['/nowhere.conf: cannot read (named by AUTOMX2_CONF): ENOENT: /nowhere.conf']);
+    });
+
+    it('reports a missing AUTOMX2_CONF file with the other problems, without the path twice', () => {
+      const problems = (() => {
+        try {
+          loadConfig({
+            locator: {
+              env: { AUTOMX2_CONF: '/nowhere.conf', AUTOMX2_DB_URI: 'x' },
+              home: HOME,
+              exists: () => true,
+            },
+            readFile: () => {
+              throw Object.assign(
+                new Error("ENOENT: no such file or directory, open '/nowhere.conf'"),
+                { code: 'ENOENT' },
+              );
+            },
+          });
+        } catch (error) {
+          return error instanceof ConfigProblems ? error.problems : [];
+        }
+        return [];
+      })();
+      expect(problems).toEqual([
+        '/nowhere.conf: cannot read (named by AUTOMX2_CONF): ENOENT: no such file or directory',
+        expect.stringMatching(/^environment: AUTOMX2_DB_URI = "x": /),
+      ]);
+    });
+
+    it('takes an empty AUTOMX2_CONF as unset', () => {
       const { config } = load({
         files: { [ETC_FILE]: marker('ERROR') },
-        env: { AUTOMX2_CONF: '/nowhere.conf' },
+        env: { AUTOMX2_CONF: '' },
       });
       expect(config.sourceFile).toBe(ETC_FILE);
     });
@@ -160,6 +198,12 @@ describe(loadConfig.name, () => {
       ],
       db_echo: ['yes', ({ config }) => config.dbEcho, true],
       proxy_count: ['2', ({ config }) => config.proxyCount, 2],
+      trusted_proxies: [
+        '10.0.0.0/8, 192.0.2.7  fd00::/8,,2001:db8::1 ::ffff:198.51.100.1',
+        ({ config }) => config.trustedProxies,
+        ['10.0.0.0/8', '192.0.2.7', 'fd00::/8', '2001:db8::1', '::ffff:198.51.100.1'],
+      ],
+      initdb: ['Off', ({ config }) => config.initdb, 'off'],
       host: ['0.0.0.0', ({ config }) => config.host, '0.0.0.0'],
       port: ['8080', ({ config }) => config.port, 8080],
       http_adapter: ['Express', ({ config }) => config.httpAdapter, 'express'],
@@ -221,14 +265,18 @@ describe(loadConfig.name, () => {
       const partner =
         key === 'workers'
           ? ['db_uri = sqlite:////var/lib/automx2/db.sqlite']
-          : key === 'mobileconfig_sign_cert'
-            ? ['mobileconfig_sign_key = /k.pem']
-            : key.startsWith('mobileconfig_sign_')
-              ? [
-                  'mobileconfig_sign_cert = /c.pem',
-                  ...(key === 'mobileconfig_sign_chain' ? ['mobileconfig_sign_key = /k.pem'] : []),
-                ]
-              : [];
+          : key === 'trusted_proxies'
+            ? ['proxy_count = 1']
+            : key === 'mobileconfig_sign_cert'
+              ? ['mobileconfig_sign_key = /k.pem']
+              : key.startsWith('mobileconfig_sign_')
+                ? [
+                    'mobileconfig_sign_cert = /c.pem',
+                    ...(key === 'mobileconfig_sign_chain'
+                      ? ['mobileconfig_sign_key = /k.pem']
+                      : []),
+                  ]
+                : [];
       expect(read(fromIni(section(`${key} = ${raw}`, ...partner)))).toEqual(expected);
     });
 
@@ -275,6 +323,19 @@ describe(loadConfig.name, () => {
       expect(config.autodiscoverUrl).toBe('https://mail.example.com/a%20b');
     });
 
+    it('names db_uri, without the password, for a % that is not an escape (INI and environment alike)', () => {
+      const fromFile = problemsOf({
+        files: { [ETC_FILE]: section('db_uri = postgresql://u:Hunter2%%Secret@h/db') },
+      });
+      const fromEnv = problemsOf({ env: { AUTOMX2_DB_URI: 'postgresql://u:Hunter2%Secret@h/db' } });
+      for (const problems of [fromFile, fromEnv]) {
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(/db_uri|AUTOMX2_DB_URI/);
+        expect(problems[0]).toContain('malformed percent-encoding in the password');
+        expect(problems[0]).not.toMatch(/Hunter2|Secret/);
+      }
+    });
+
     it('warns about an unknown key and still loads', () => {
       const { config, warnings } = fromIni(section('loglevel = INFO', 'colour = blue'));
       expect(config.loglevel).toBe('INFO');
@@ -287,6 +348,28 @@ describe(loadConfig.name, () => {
       );
       expect(config.port).toBe(5000);
       expect(warnings).toEqual([]);
+    });
+
+    it('defaults to initdb = loopback and no trusted proxies', () => {
+      expect(load().config).toMatchObject({ initdb: 'loopback', trustedProxies: [] });
+    });
+
+    it('refuses trusted_proxies without proxy_count: no header would be read', () => {
+      expect(problemsOf({ files: { [ETC_FILE]: section('trusted_proxies = 10.0.0.1') } })).toEqual([
+        `${ETC_FILE}: trusted_proxies is set but proxy_count is 0, so no forwarded header ` +
+          'would be read: set proxy_count to the number of proxies in front of the service',
+      ]);
+    });
+
+    it('warns when proxy_count trusts every peer (no trusted_proxies), and not otherwise', () => {
+      expect(fromIni(section('proxy_count = 1')).warnings).toEqual([
+        `${ETC_DIR_FILE}: proxy_count = 1 without trusted_proxies: X-Forwarded-For is ` +
+          "believed from every peer; set trusted_proxies to the proxies' addresses",
+      ]);
+      expect(fromIni(section('proxy_count = 1', 'trusted_proxies = 127.0.0.1')).warnings).toEqual(
+        [],
+      );
+      expect(fromIni(section('proxy_count = 0')).warnings).toEqual([]);
     });
 
     it('lets --host and --port win over the file', () => {
@@ -305,7 +388,13 @@ describe(loadConfig.name, () => {
   describe('INI syntax as configparser reads it', () => {
     it('takes `key: value`, any case of key, spaces around the delimiter', () => {
       const { config, warnings } = fromIni(
-        section('LogLevel: debug', 'PROXY_COUNT=3', 'port   =   8081  ', 'Host :: 1'),
+        section(
+          'LogLevel: debug',
+          'PROXY_COUNT=3',
+          'Trusted_Proxies = 10.0.0.1',
+          'port   =   8081  ',
+          'Host :: 1',
+        ),
       );
       expect(warnings).toEqual([]);
       expect(config).toMatchObject({ loglevel: 'DEBUG', proxyCount: 3, port: 8081, host: ': 1' });
@@ -400,8 +489,21 @@ describe(loadConfig.name, () => {
       ['db_uri', 'sqlite://relative.db'],
       ['http_adapter', 'fastify2'],
       ['loglevel', 'TRACE'],
+      ['initdb', 'yes'],
+      ['initdb', 'remote'],
+      ['trusted_proxies', 'proxy.example.com'],
+      ['trusted_proxies', '10.0.0.0/33'],
+      ['trusted_proxies', '2001:db8::/129'],
+      ['trusted_proxies', '10.0.0.1, 10.0.0.0/-1'],
+      ['trusted_proxies', '10.0.0.0/08'],
+      ['trusted_proxies', 'fe80::1%eth0'],
+      ['trusted_proxies', '[::1]'],
+      ['trusted_proxies', '10.0.0.1/8/8'],
     ])('refuses %s = %j', (key, raw) => {
-      const problems = problemsOf({ files: { [ETC_FILE]: section(`${key} = ${raw}`) } });
+      const partner = key === 'trusted_proxies' ? ['proxy_count = 1'] : [];
+      const problems = problemsOf({
+        files: { [ETC_FILE]: section(`${key} = ${raw}`, ...partner) },
+      });
       expect(problems).toHaveLength(1);
       expect(problems[0]).toContain(`${ETC_FILE}: ${key} = ${JSON.stringify(raw)}: `);
     });
@@ -440,6 +542,18 @@ describe(loadConfig.name, () => {
       expect(problems[0]).toMatch(/^\/etc\/automx2\.conf: loglevel = "LOUD"/);
       expect(problems[1]).toMatch(/^environment: AUTOMX2_DB_URI = "nonsense"/);
       expect(problems[2]).toMatch(/^environment: LDAP_PORT = "ldaps"/);
+    });
+
+    it('ConfigProblems carries the warnings found alongside (an unknown key next to a bad value)', () => {
+      try {
+        load({ files: { [ETC_FILE]: section('loglevel = LOUD', 'loglevl = DEBUG') } });
+        throw new Error('accepted');
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigProblems);
+        expect((error as ConfigProblems).warnings).toEqual([
+          `${ETC_FILE}: unknown key "loglevl" in [automx2] ignored`,
+        ]);
+      }
     });
 
     it('ConfigProblems carries the lines as its message too', () => {

@@ -7,7 +7,12 @@ import {
   parseInteger,
   type ConfigValues,
 } from './config-keys';
-import { defaultLocatorEnv, locateConfigFile, type LocatorEnv } from './config-locator';
+import {
+  defaultLocatorEnv,
+  locateConfigFile,
+  type ConfigLocation,
+  type LocatorEnv,
+} from './config-locator';
 import { isInMemorySqlite, parseDbUri, redactDbUri } from './db-uri';
 import { readIniSection } from './ini-section';
 
@@ -16,7 +21,11 @@ export const CLEARTEXT_OPT_IN = 'I_understand_the_risks';
 
 /** Every problem found in the configuration, one line each (start-up stops with exit 2). */
 export class ConfigProblems extends Error {
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    /** The warnings found alongside (unknown keys), for check-config to list as well. */
+    readonly warnings: readonly string[] = [],
+  ) {
     super(problems.join('\n'));
   }
 }
@@ -32,30 +41,42 @@ export interface LoadedConfig {
   readonly warnings: readonly string[];
 }
 
+/**
+ * The configuration as read, with every problem and warning. `config` is what the
+ * values that were accepted give (refused ones keep their defaults): it runs only when
+ * `problems` is empty.
+ */
+export interface ConfigInspection extends LoadedConfig {
+  readonly problems: readonly string[];
+}
+
 export interface LoadOptions {
   readonly locator?: LocatorEnv;
   readonly readFile?: (path: string) => string;
   readonly overrides?: CommandLineOverrides;
 }
 
-/** Locates, reads, validates and types the configuration, collecting every problem. */
+/** Locates, reads, validates and types the configuration; throws ConfigProblems. */
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const { config, warnings, problems } = inspectConfig(options);
+  if (problems.length > 0) throw new ConfigProblems(problems, warnings);
+  return { config, warnings };
+}
+
+/** Locates, reads, validates and types the configuration, collecting every problem. */
+export function inspectConfig(options: LoadOptions = {}): ConfigInspection {
   const locator = options.locator ?? defaultLocatorEnv();
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
-  const file = locateConfigFile(locator);
+  const location = locateConfigFile(locator);
+  const file = location?.path ?? null;
   const problems: string[] = [];
   const warnings: string[] = [];
   /** Keys whose value was refused (a problem line already names them). */
   const refused = new Set<keyof ConfigValues>();
   let values: ConfigValues = {};
-  if (file !== null) {
-    let text: string;
-    try {
-      text = readFile(file);
-    } catch (error) {
-      throw new ConfigProblems([`${file}: cannot read: ${(error as Error).message}`]);
-    }
-    values = parseSection(text, file, problems, warnings, refused);
+  if (location !== null) {
+    const text = readConfigFile(location, readFile, problems);
+    if (text !== null) values = parseSection(text, location.path, problems, warnings, refused);
   }
   const env = locator.env;
   if (env.AUTOMX2_DB_URI) {
@@ -69,9 +90,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
   checkWorkersDatabase(values, refused, file, problems);
+  checkProxyTrust(values, refused, file, problems, warnings);
   const sampleLdapServer = readSampleLdap(env, problems);
   const mobileconfigSigning = readMobileconfigSigning(values, file, problems);
-  if (problems.length > 0) throw new ConfigProblems(problems);
   const dbUri = values.db_uri ?? DEFAULT_DB_URI;
   const config: AppConfig = {
     sourceFile: file,
@@ -81,6 +102,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     database: parseDbUri(dbUri),
     dbEcho: values.db_echo ?? false,
     proxyCount: values.proxy_count ?? 0,
+    trustedProxies: values.trusted_proxies ?? [],
+    initdb: values.initdb ?? 'loopback',
     host: options.overrides?.host ?? values.host ?? '127.0.0.1',
     port: options.overrides?.port ?? values.port ?? 4243,
     httpAdapter: values.http_adapter ?? 'fastify',
@@ -110,7 +133,31 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     },
     workers: values.workers ?? 1,
   };
-  return { config, warnings };
+  return { config, warnings, problems };
+}
+
+/**
+ * The text of the configuration file, or null (and a problem naming it) when it cannot
+ * be read. A file named by AUTOMX2_CONF that does not exist is such a problem too.
+ */
+function readConfigFile(
+  location: ConfigLocation,
+  readFile: (path: string) => string,
+  problems: string[],
+): string | null {
+  try {
+    return readFile(location.path);
+  } catch (error) {
+    const named = location.named ? ' (named by AUTOMX2_CONF)' : '';
+    problems.push(`${location.path}: cannot read${named}: ${readFailure(error)}`);
+    return null;
+  }
+}
+
+/** `ENOENT: no such file or directory`: Node's message without the path it repeats. */
+function readFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, \w+ '[^']*'$/, '');
 }
 
 function parseSection(
@@ -168,6 +215,36 @@ function checkWorkersDatabase(
       'empty in-memory SQLite database; set db_uri (or AUTOMX2_DB_URI) to a SQLite file ' +
       'or a database server, or use workers = 1',
   );
+}
+
+/**
+ * `trusted_proxies` says whose X-Forwarded-For to read, `proxy_count` how much of it:
+ * one without the other is a mistake. Listed proxies with proxy_count 0 would be
+ * ignored (a problem); proxy_count without a list believes every peer, as automx2 does
+ * (a warning: a peer that reaches the port directly can forge its address).
+ */
+function checkProxyTrust(
+  values: ConfigValues,
+  refused: ReadonlySet<keyof ConfigValues>,
+  file: string | null,
+  problems: string[],
+  warnings: string[],
+): void {
+  if (refused.has('proxy_count') || refused.has('trusted_proxies')) return;
+  const proxyCount = values.proxy_count ?? 0;
+  const trusted = values.trusted_proxies ?? [];
+  const where = file ?? 'configuration';
+  if (proxyCount === 0 && trusted.length > 0) {
+    problems.push(
+      `${where}: trusted_proxies is set but proxy_count is 0, so no forwarded header would ` +
+        'be read: set proxy_count to the number of proxies in front of the service',
+    );
+  } else if (proxyCount > 0 && trusted.length === 0) {
+    warnings.push(
+      `${where}: proxy_count = ${proxyCount} without trusted_proxies: X-Forwarded-For is ` +
+        "believed from every peer; set trusted_proxies to the proxies' addresses",
+    );
+  }
 }
 
 /** Certificate and key go together; the chain needs both. The files are read later. */

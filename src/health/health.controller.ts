@@ -17,7 +17,7 @@ export class HealthController {
     return 'ok';
   }
 
-  /** The database answers; 503 with Retry-After otherwise. */
+  /** The database answers and has automx2's tables; 503 with Retry-After and why otherwise. */
   @Get('ready')
   @Header('Content-Type', 'text/plain; charset=utf-8')
   @Header('Cache-Control', 'no-store')

@@ -27,16 +27,16 @@ export class InitDbService {
   }
 
   /**
-   * Loads a seeding document (a falsy one means the sample data). A populated database
-   * ignores the body, as upstream does; otherwise the document must be valid.
+   * Loads a seeding document (a falsy one means the sample data). The document is
+   * validated first, also for a populated database, which then keeps its data and gets
+   * upstream's answer (automx2 does not look at the body then).
    */
   async prepareWithDocument(document: unknown): Promise<InitDbMessage> {
+    const plan = isFalsyDocument(document)
+      ? samplePlan(this.config.values.sampleLdapServer)
+      : planFromDocument(document);
     await this.schema.migrate();
-    return this.load(() =>
-      isFalsyDocument(document)
-        ? samplePlan(this.config.values.sampleLdapServer)
-        : planFromDocument(document),
-    );
+    return this.load(() => plan);
   }
 
   async purge(): Promise<InitDbMessage> {

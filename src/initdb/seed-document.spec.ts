@@ -30,6 +30,19 @@ function problemOf(body: unknown): string {
   throw new Error(`accepted: ${JSON.stringify(body)}`);
 }
 
+/** Every problem named for a document that must be refused (`import`), one per line. */
+function problemsOf(body: unknown): string[] {
+  try {
+    planFromDocument(body, 'all');
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'INVALID_SEED') {
+      return error.message.split('\n');
+    }
+    throw error;
+  }
+  throw new Error(`accepted: ${JSON.stringify(body)}`);
+}
+
 const ldapServer = (values: Json = {}): Json => ({
   id: 1,
   name: 'ldap.example.com',
@@ -567,6 +580,261 @@ describe(planFromDocument.name, () => {
     });
   });
 
+  describe('naming every problem (import)', () => {
+    it('names every bad field, in document order, where POST /initdb/ names the first', () => {
+      const doc = document((doc) => {
+        doc.provider = 'Example\u0001 Mail';
+        doc.domains = [{ name: 'a.example' }, [], { name: 7 }, {}];
+        doc.ldapservers = [ldapServer({ port: 0, use_ssl: 'maybe' })];
+        doc.servers = [
+          { type: 'imap', name: 'imap.example.com', port: 65536 },
+          { type: 'smtp' },
+          { type: 'fax', name: 'fax.example.com' },
+          { type: 'caldav', url: 'https://dav.example.com/', port: -1 },
+        ];
+      });
+      expect(problemsOf(doc)).toEqual([
+        'provider: must not contain control characters (found U+0001)',
+        'domains[1]: must be an object',
+        'domains[2].name: must be a string',
+        'domains[3].name: missing',
+        'ldapservers[0].port: must be a port number from 1 to 65535',
+        'ldapservers[0].use_ssl: must be a boolean value',
+        'servers[0].port: must be a port number from 1 to 65535',
+        'servers[1].name: missing',
+        expect.stringMatching(/^servers\[2\]\.type: must be one of the following values: /),
+        'servers[3].port: must be a port number from 1 to 65535, or 0 for none',
+      ]);
+      expect(problemOf(doc)).toBe('provider: must not contain control characters (found U+0001)');
+    });
+
+    it('names every problem between fields once the fields are valid', () => {
+      const doc = document((doc) => {
+        doc.provider = `${'x'.repeat(33)} Mail`;
+        doc.ldapservers = [ldapServer({ id: 1 }), ldapServer({ id: 1 })];
+        doc.domains = [
+          { name: 'a.example', ldapserver_id: 2 },
+          { name: ' ' },
+          { name: 'A.example' },
+        ];
+        doc.servers = [{ type: 'carddav', url: 'https://dav.example.com/' }];
+      });
+      expect(problemsOf(doc)).toEqual([
+        'provider: the short name (text before the first space) exceeds 32 characters',
+        'ldapservers[1].id: duplicate id',
+        'domains[0].ldapserver_id: no LDAP server with this id',
+        'domains[1].name: should not be empty',
+        'domains[2].name: duplicate domain',
+        'servers: at least one imap, pop or smtp server',
+      ]);
+      expect(problemOf(doc)).toBe(
+        'provider: the short name (text before the first space) exceeds 32 characters',
+      );
+    });
+
+    it('names only the missing version of a document without one', () => {
+      expect(problemsOf({ provider: 5, domains: 'x' })).toEqual([
+        'version: missing (seeding format version 2 is required)',
+      ]);
+    });
+  });
+
+  describe('ports (issue 13, defect 4)', () => {
+    const SERVICE_PORT = 'must be a port number from 1 to 65535';
+    const DAV_PORT = 'must be a port number from 1 to 65535, or 0 for none';
+    const withServer = (server: Json) =>
+      document((doc) => (doc.servers = [{ type: 'imap', name: 'i' }, server]));
+
+    it.each(['imap', 'pop', 'smtp'])('a %s server accepts the ports 1 and 65535', (type) => {
+      for (const port of [1, 65535]) {
+        expect(planFromDocument(withServer({ type, name: 'm', port })).servers[1]?.port).toBe(port);
+      }
+    });
+
+    it.each(['imap', 'pop', 'smtp'])('a %s server refuses the ports 0, -1 and 65536', (type) => {
+      for (const port of [0, -1, 65536, 2 ** 31]) {
+        expect(problemOf(withServer({ type, name: 'm', port }))).toBe(
+          `servers[1].port: ${SERVICE_PORT}`,
+        );
+      }
+      expect(problemOf(withServer({ type, name: 'm', port: 1.5 }))).toBe(
+        'servers[1].port: must be an integer number',
+      );
+    });
+
+    it.each(['caldav', 'carddav'])(
+      'a %s server accepts the ports 0 (none), 1 and 65535, and no port',
+      (type) => {
+        for (const port of [0, 1, 65535]) {
+          const server = { type, url: 'https://dav.example.com/', port };
+          expect(planFromDocument(withServer(server)).davServers[0]?.port).toBe(port);
+        }
+        const server = { type, url: 'https://dav.example.com/' };
+        expect(planFromDocument(withServer(server)).davServers[0]?.port).toBe(0);
+      },
+    );
+
+    it.each(['caldav', 'carddav'])('a %s server refuses the ports -1 and 65536', (type) => {
+      for (const port of [-1, 65536]) {
+        expect(problemOf(withServer({ type, url: 'https://dav.example.com/', port }))).toBe(
+          `servers[1].port: ${DAV_PORT}`,
+        );
+      }
+      expect(problemOf(withServer({ type, url: 'https://dav.example.com/', port: 1.5 }))).toBe(
+        'servers[1].port: must be an integer number',
+      );
+    });
+
+    it('an LDAP server accepts the ports 1 and 65535, refuses 0, -1, 65536 and 1.5', () => {
+      const withLdapPort = (port: number) =>
+        document((doc) => (doc.ldapservers = [ldapServer(), ldapServer({ id: 2, port })]));
+      for (const port of [1, 65535]) {
+        expect(planFromDocument(withLdapPort(port)).ldapServers[1]?.port).toBe(port);
+      }
+      for (const port of [0, -1, 65536]) {
+        expect(problemOf(withLdapPort(port))).toBe(`ldapservers[1].port: ${SERVICE_PORT}`);
+      }
+      expect(problemOf(withLdapPort(1.5))).toBe('ldapservers[1].port: must be an integer number');
+    });
+
+    it('reports a bad port before the problems of later servers', () => {
+      const doc = document((doc) => (doc.servers = [{ type: 'smtp', name: 's', port: 0 }, {}]));
+      expect(problemOf(doc)).toBe(`servers[0].port: ${SERVICE_PORT}`);
+    });
+  });
+
+  describe('characters of stored texts (issue 13, defect 5)', () => {
+    const BAD: readonly (readonly [string, string, string])[] = [
+      ['U+0001', '\u0001', 'control characters (found U+0001)'],
+      ['a tab', '\t', 'control characters (found U+0009)'],
+      ['a line feed', '\n', 'control characters (found U+000A)'],
+      ['U+007F', '\u007f', 'control characters (found U+007F)'],
+      ['U+0085 (C1)', '\u0085', 'control characters (found U+0085)'],
+      ['a lone surrogate U+D800', '\uD800', 'lone surrogates (found U+D800)'],
+      ['a lone surrogate U+DC00', '\uDC00', 'lone surrogates (found U+DC00)'],
+      ['U+FFFE', '\uFFFE', 'the non-characters U+FFFE and U+FFFF (found U+FFFE)'],
+      ['U+FFFF', '\uFFFF', 'the non-characters U+FFFE and U+FFFF (found U+FFFF)'],
+    ];
+
+    /** Every stored text of a v2 document: its path, and how to set it. */
+    const FIELDS: readonly (readonly [string, (doc: Json, text: string) => void])[] = [
+      ['provider', (doc, text) => (doc.provider = `Example ${text}`)],
+      [
+        'domains[1].name',
+        (doc, text) => (doc.domains = [{ name: 'a.example' }, { name: `b${text}.example` }]),
+      ],
+      [
+        'servers[1].name',
+        (doc, text) =>
+          (doc.servers = [
+            { type: 'imap', name: 'i' },
+            { type: 'smtp', name: text },
+          ]),
+      ],
+      [
+        'servers[1].url',
+        (doc, text) =>
+          (doc.servers = [
+            { type: 'imap', name: 'i' },
+            { type: 'caldav', url: `https://dav.example.com/${text}` },
+          ]),
+      ],
+      ...(
+        ['name', 'search_base', 'bind_user', 'search_filter', 'attr_uid', 'attr_cn'] as const
+      ).map(
+        (field) =>
+          [
+            `ldapservers[0].${field}`,
+            (doc: Json, text: string) => (doc.ldapservers = [ldapServer({ [field]: `x${text}` })]),
+          ] as const,
+      ),
+    ];
+
+    describe.each(FIELDS)('%s', (path, set) => {
+      it.each(BAD)('refuses %s, naming the field and the character', (_label, bad, problem) => {
+        expect(problemOf(document((doc) => set(doc, bad)))).toBe(
+          `${path}: must not contain ${problem}`,
+        );
+      });
+
+      it.each([
+        ['an astral character', '😀'],
+        ['an IDN', 'bücher'],
+        ['U+00A0', '\u00a0'],
+      ])('accepts %s', (_label, good) => {
+        expect(() => planFromDocument(document((doc) => set(doc, good)))).not.toThrow();
+      });
+    });
+
+    it('refuses them in bind_password without quoting any of the password', () => {
+      for (const [, bad, problem] of BAD) {
+        const message = problemOf(
+          document((doc) => (doc.ldapservers = [ldapServer({ bind_password: `Top${bad}Secret` })])),
+        );
+        expect(message).toBe(
+          `ldapservers[0].bind_password: must not contain ${problem.split(' (')[0]}`,
+        );
+        expect(message).not.toMatch(/Top|Secret|found/);
+      }
+      const plan = planFromDocument(
+        document((doc) => (doc.ldapservers = [ldapServer({ bind_password: 'pä$$ 😀 "w' })])),
+      );
+      expect(plan.ldapServers[0]?.bindPassword).toBe('pä$$ 😀 "w');
+    });
+
+    it('refuses a control character even where trimming would remove it (domain names)', () => {
+      expect(problemOf(document((doc) => (doc.domains = [{ name: 'example.com\n' }])))).toBe(
+        'domains[0].name: must not contain control characters (found U+000A)',
+      );
+    });
+
+    it('accepts IDNs and astral characters as given', () => {
+      const plan = planFromDocument(
+        document((doc) => {
+          doc.provider = 'Bücher 😀 Mail';
+          doc.domains = [{ name: 'bücher.example' }, { name: 'xn--mnchen-3ya.example' }];
+          doc.servers = [
+            { type: 'imap', name: 'imap.bücher.example' },
+            { type: 'carddav', url: 'https://dav.bücher.example/😀/' },
+          ];
+        }),
+      );
+      expect(plan.providers[0]).toMatchObject({ name: 'Bücher 😀 Mail', shortName: 'Bücher' });
+      expect(plan.domains.map((domain) => domain.name)).toEqual([
+        'bücher.example',
+        'xn--mnchen-3ya.example',
+      ]);
+      expect(plan.servers[0]?.name).toBe('imap.bücher.example');
+      expect(plan.davServers[0]?.url).toBe('https://dav.bücher.example/😀/');
+    });
+
+    it('still stores names that are not host names as given (no new refusal)', () => {
+      const plan = planFromDocument(
+        document((doc) => {
+          doc.domains = [{ name: 'not a domain!' }, { name: 'under_score..example' }];
+          doc.servers = [{ type: 'imap', name: 'imap server #1' }];
+        }),
+      );
+      expect(plan.domains.map((domain) => domain.name)).toEqual([
+        'not a domain!',
+        'under_score..example',
+      ]);
+      expect(plan.servers[0]?.name).toBe('imap server #1');
+    });
+
+    it('ignores the characters of fields that are not stored (a DAV server’s name)', () => {
+      const plan = planFromDocument(
+        document((doc) => {
+          doc.servers = [
+            { type: 'imap', name: 'i' },
+            { type: 'caldav', url: 'https://dav.example.com/', name: '\u0001' },
+          ];
+        }),
+      );
+      expect(plan.davServers).toHaveLength(1);
+    });
+  });
+
   describe('arbitrary input', () => {
     const invariantsHold = (plan: SeedPlan) => {
       expect(plan.providers).toHaveLength(1);
@@ -598,6 +866,45 @@ describe(planFromDocument.name, () => {
       }
       invariantsHold(plan);
     };
+
+    it('naming every problem starts with the one POST /initdb/ names, each with its field', () => {
+      const sameFirst = (body: unknown) => {
+        let first: string;
+        try {
+          planFromDocument(body);
+          expect(() => planFromDocument(body, 'all')).not.toThrow();
+          return;
+        } catch (error) {
+          first = (error as Error).message;
+        }
+        const all = problemsOf(body);
+        expect(all[0]).toBe(first);
+        for (const line of all) expect(line).toMatch(/^[a-z_]+(\[\d+\])*(\.[a-z_]+)?: /);
+      };
+      fc.assert(fc.property(fc.jsonValue(), sameFirst), { numRuns: 300 });
+      fc.assert(
+        fc.property(
+          fc.record({
+            version: fc.constantFrom(2, 3),
+            provider: fc.oneof(fc.string({ maxLength: 40 }), fc.integer()),
+            domains: fc.array(
+              fc.oneof(fc.record({ name: fc.oneof(fc.string(), fc.integer()) }), fc.jsonValue()),
+              { maxLength: 4 },
+            ),
+            servers: fc.array(
+              fc.record({
+                type: fc.constantFrom('imap', 'smtp', 'caldav', 'x'),
+                name: fc.oneof(fc.string({ maxLength: 10 }), fc.constant(undefined)),
+                port: fc.oneof(fc.integer({ min: -2, max: 70000 }), fc.constant(undefined)),
+              }),
+              { maxLength: 4 },
+            ),
+          }),
+          sameFirst,
+        ),
+        { numRuns: 300 },
+      );
+    });
 
     it('any JSON value gives a plan or INVALID_SEED', () => {
       fc.assert(fc.property(fc.jsonValue(), planOrInvalidSeed), { numRuns: 500 });

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { domainLookupNames } from '../mail-settings/domain-names';
 import { DomainError } from '../common/domain-error';
+import { PORT_RANGE, STORABLE_TEXT } from './field-rule.decorators';
 import { SeedDocumentDto, type SeedServerDto } from './seed-document.dto';
 import type { PlannedDavServer, PlannedServer, SeedPlan } from './seed-plan';
 
@@ -20,18 +21,37 @@ export function isFalsyDocument(body: unknown): boolean {
   return typeof body === 'object' && Object.keys(body).length === 0;
 }
 
-/** Validates a seeding document and turns it into rows; every failure names its field. */
-export function planFromDocument(body: unknown): SeedPlan {
+/** How many of a refused document's problems to name: POST /initdb/ the first, `import` all. */
+export type ProblemReport = 'first' | 'all';
+
+type Checked = { readonly plan: SeedPlan } | { readonly problems: readonly string[] };
+
+/**
+ * Validates a seeding document and turns it into rows. A refused document throws
+ * INVALID_SEED naming its first problem or, with `report` = 'all', every problem, one
+ * per line (`field path: problem`). Field problems come first; the problems between
+ * fields (duplicates, unknown ids, no mail server) are checked once the fields are valid.
+ */
+export function planFromDocument(body: unknown, report: ProblemReport = 'first'): SeedPlan {
+  const checked = checkDocument(body);
+  if ('plan' in checked) return checked.plan;
+  const problems = report === 'all' ? checked.problems : checked.problems.slice(0, 1);
+  throw invalid(problems.join('\n'));
+}
+
+function checkDocument(body: unknown): Checked {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw invalid('document: expected a JSON object');
+    return { problems: ['document: expected a JSON object'] };
   }
   if (!('version' in body)) {
-    throw invalid('version: missing (seeding format version 2 is required)');
+    // Not a document of this format at all: its other fields would only be noise.
+    return { problems: ['version: missing (seeding format version 2 is required)'] };
   }
   const document = plainToInstance(SeedDocumentDto, body);
   const errors = validateSync(document, { forbidUnknownValues: false });
-  if (errors.length > 0) throw invalid(firstProblem(errors));
-  return toPlan(document);
+  if (errors.length === 0) return toPlan(document);
+  const problems = fieldProblems(errors);
+  return { problems: problems.length > 0 ? problems : ['document: invalid'] };
 }
 
 /**
@@ -49,48 +69,59 @@ const CONSTRAINT_ORDER = [
   'arrayMinSize',
   'min',
   'max',
+  PORT_RANGE,
   'maxLength',
+  STORABLE_TEXT,
 ];
 
-function firstProblem(errors: ValidationError[], prefix = ''): string {
-  for (const error of errors) {
+/** One line per failed property (its most basic constraint), in document order. */
+function fieldProblems(errors: readonly ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((error) => {
     const path = /^\d+$/.test(error.property)
       ? `${prefix}[${error.property}]`
       : prefix
         ? `${prefix}.${error.property}`
         : error.property;
     const constraints = error.constraints ?? {};
-    if (Object.keys(constraints).length > 0) {
-      if (error.value === undefined) return `${path}: missing`;
-      if (constraints['nestedValidation']) return `${path}: must be an object`;
-      if (constraints['isObject'] && Array.isArray(error.value)) {
-        return `${path}[${firstNonObject(error.value)}]: must be an object`;
-      }
-      const key = CONSTRAINT_ORDER.find((name) => constraints[name] !== undefined);
-      const constraint = constraints[key ?? ''] ?? Object.values(constraints)[0] ?? 'invalid';
-      return `${path}: ${constraint.replace(/^\S+ /, '')}`;
-    }
-    if (error.children?.length) return firstProblem(error.children, path);
-  }
-  return 'document: invalid';
+    const own = Object.keys(constraints).length > 0 ? propertyProblems(error, path) : [];
+    // Entries reported as "must be an object" are not looked into.
+    const notObjects = new Set(notObjectIndexes(error).map(String));
+    const children = (error.children ?? []).filter((child) => !notObjects.has(child.property));
+    return [...own, ...fieldProblems(children, path)];
+  });
 }
 
-function firstNonObject(entries: readonly unknown[]): number {
-  return entries.findIndex(
-    (entry) => typeof entry !== 'object' || entry === null || Array.isArray(entry),
+function propertyProblems(error: ValidationError, path: string): string[] {
+  const constraints = error.constraints ?? {};
+  if (error.value === undefined) return [`${path}: missing`];
+  if (constraints['nestedValidation']) return [`${path}: must be an object`];
+  const notObjects = notObjectIndexes(error);
+  if (notObjects.length > 0)
+    return notObjects.map((index) => `${path}[${index}]: must be an object`);
+  const key = CONSTRAINT_ORDER.find((name) => constraints[name] !== undefined);
+  const constraint = constraints[key ?? ''] ?? Object.values(constraints)[0] ?? 'invalid';
+  return [`${path}: ${constraint.replace(/^\S+ /, '')}`];
+}
+
+/** The entries of a list that failed `IsObject({ each: true })` (none for other errors). */
+function notObjectIndexes(error: ValidationError): number[] {
+  if (!error.constraints?.['isObject'] || !Array.isArray(error.value)) return [];
+  return (error.value as readonly unknown[]).flatMap((entry, index) =>
+    typeof entry !== 'object' || entry === null || Array.isArray(entry) ? [index] : [],
   );
 }
 
-function toPlan(document: SeedDocumentDto): SeedPlan {
+function toPlan(document: SeedDocumentDto): Checked {
+  const problems: string[] = [];
   const shortName = document.provider.split(' ')[0] ?? '';
   if (shortName.length > 32) {
-    throw invalid('provider: the short name (text before the first space) exceeds 32 characters');
+    problems.push('provider: the short name (text before the first space) exceeds 32 characters');
   }
   const ldapRefs = new Map<number, string>();
   const ldapServers = (document.ldapservers ?? []).map((server, index) => {
-    if (ldapRefs.has(server.id)) throw invalid(`ldapservers[${index}].id: duplicate id`);
     const ref = `ldap${index}`;
-    ldapRefs.set(server.id, ref);
+    if (ldapRefs.has(server.id)) problems.push(`ldapservers[${index}].id: duplicate id`);
+    else ldapRefs.set(server.id, ref);
     const port = server.port ?? 636;
     return {
       ref,
@@ -107,19 +138,23 @@ function toPlan(document: SeedDocumentDto): SeedPlan {
   });
   const seen = new Set<string>();
   const domains = document.domains.map((domain, index) => {
-    if (domain.name.trim() === '') throw invalid(`domains[${index}].name: should not be empty`);
-    const key = domainLookupNames(domain.name.trim()).sort().join(',');
-    if (seen.has(key)) throw invalid(`domains[${index}].name: duplicate domain`);
-    seen.add(key);
+    const name = domain.name.trim();
+    if (name === '') {
+      problems.push(`domains[${index}].name: should not be empty`);
+    } else {
+      const key = domainLookupNames(name).sort().join(',');
+      if (seen.has(key)) problems.push(`domains[${index}].name: duplicate domain`);
+      seen.add(key);
+    }
     let ldapServerRef: string | null = null;
     // null counts as absent, as for every other optional field.
     if (domain.ldapserver_id != null) {
       ldapServerRef = ldapRefs.get(domain.ldapserver_id) ?? null;
       if (!ldapServerRef) {
-        throw invalid(`domains[${index}].ldapserver_id: no LDAP server with this id`);
+        problems.push(`domains[${index}].ldapserver_id: no LDAP server with this id`);
       }
     }
-    return { ref: `d${index}`, name: domain.name.trim(), providerRef: 'p', ldapServerRef };
+    return { ref: `d${index}`, name, providerRef: 'p', ldapServerRef };
   });
   const domainRefs = domains.map((domain) => domain.ref);
   const servers: PlannedServer[] = [];
@@ -128,13 +163,16 @@ function toPlan(document: SeedDocumentDto): SeedPlan {
     if (server.type in DEFAULT_PORTS) servers.push(mailServer(server, domainRefs));
     else davServers.push(davServer(server, domainRefs));
   }
-  if (servers.length === 0) throw invalid('servers: at least one imap, pop or smtp server');
+  if (servers.length === 0) problems.push('servers: at least one imap, pop or smtp server');
+  if (problems.length > 0) return { problems };
   return {
-    providers: [{ ref: 'p', name: document.provider, shortName }],
-    ldapServers,
-    domains,
-    servers,
-    davServers,
+    plan: {
+      providers: [{ ref: 'p', name: document.provider, shortName }],
+      ldapServers,
+      domains,
+      servers,
+      davServers,
+    },
   };
 }
 

@@ -5,7 +5,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { buildInfo } from '../common/build-info';
 
 /** Set on the Node response by RouteLabelGuard: the route pattern the request matched. */
 export const ROUTE_LABEL = Symbol('automx2.metrics.route');
@@ -23,6 +24,7 @@ export const UNMATCHED_ROUTE = 'unmatched';
 /** Caches that may report hits and misses (bounded label values). */
 export type CacheName = 'directory' | 'settings';
 
+const SIGNING_EXPIRY_METRIC = 'automx2_signing_certificate_expiry_seconds';
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const BACKEND_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3];
 
@@ -88,6 +90,12 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
     labelNames: ['cache', 'result'] as const,
     registers: [this.registry],
   });
+  /**
+   * Seconds until the profile signing certificate's notAfter, at scrape time; exported
+   * only while profiles are signed (an unset gauge would read 0, "expires now").
+   */
+  private readonly signingExpiry: Gauge;
+  private signingNotAfter: number | null = null;
   private readonly labels = new Map<string, RouteLabels>();
   private server: Server | null = null;
 
@@ -102,6 +110,23 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(private readonly adapterHost: HttpAdapterHost) {
     processRegistry();
+    const build = buildInfo();
+    new Gauge({
+      name: 'automx2_build_info',
+      help: 'Always 1; the labels name the running build (version, commit) and Node.js',
+      labelNames: ['version', 'commit', 'node'] as const,
+      registers: [this.registry],
+    }).set({ version: build.version, commit: build.commit, node: build.node }, 1);
+    const notAfter = () => this.signingNotAfter;
+    this.signingExpiry = new Gauge({
+      name: SIGNING_EXPIRY_METRIC,
+      help: "Seconds until the profile signing certificate's notAfter (negative once expired)",
+      registers: [],
+      collect(this: Gauge) {
+        const at = notAfter();
+        if (at !== null) this.set((at - Date.now()) / 1000);
+      },
+    });
     const record = (response: MeasuredResponse) => this.recordResponse(response);
     this.onFinish = function (this: ServerResponse) {
       record(this);
@@ -143,6 +168,16 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
 
   countCacheLookup(cache: CacheName, hit: boolean): void {
     this.cacheLookups.inc(CACHE_LABELS[cache][hit ? 'hit' : 'miss']);
+  }
+
+  /** The signing certificate's notAfter, or null when profiles are not signed. */
+  setSigningCertificateExpiry(notAfter: Date | null): void {
+    const registered = this.signingNotAfter !== null;
+    this.signingNotAfter = notAfter === null ? null : notAfter.getTime();
+    if (notAfter !== null && !registered) this.registry.registerMetric(this.signingExpiry);
+    if (notAfter === null && registered) {
+      this.registry.removeSingleMetric(SIGNING_EXPIRY_METRIC);
+    }
   }
 
   private recordResponse(response: MeasuredResponse): void {

@@ -1,7 +1,9 @@
 import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { HttpRequest } from '../common/http-request';
+import { QueriedDomain } from '../common/queried-domain';
 import { queryParam } from '../common/request-query';
+import { domainOfAddress } from '../mail-settings/address-domain';
 import { MobileconfigService } from './mobileconfig.service';
 
 export const MOBILECONFIG_CONTENT_TYPE = 'application/x-apple-aspen-config';
@@ -26,6 +28,7 @@ export class MobileconfigController {
 
   @Get()
   @Header('Content-Type', MOBILECONFIG_CONTENT_TYPE)
+  @QueriedDomain((request) => domainOfAddress(queryParam(request, 'emailaddress')))
   async profile(
     @Req() request: HttpRequest,
     @Res({ passthrough: true }) response: unknown,

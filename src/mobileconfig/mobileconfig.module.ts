@@ -1,30 +1,22 @@
 import { Logger, Module } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config.service';
 import { MailSettingsModule } from '../mail-settings/mail-settings.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { MobileconfigController } from './mobileconfig.controller';
 import { MobileconfigRenderer } from './mobileconfig.renderer';
 import { MobileconfigService } from './mobileconfig.service';
-import { PROFILE_SIGNER, ProfileSigner, loadProfileSigner } from './profile-signer';
+import { loadProfileSigner } from './profile-signer';
+import { ProfileSignerSlot } from './profile-signer-slot';
+import { SigningCertificateMonitor } from './signing-certificate.monitor';
 
 /**
- * The signer, or null when signing is off. Reads the PEM files once; a problem with
- * them throws ConfigProblems, which stops start-up.
+ * The signer (none when signing is off) in its slot, which a reload refills. Reads the
+ * PEM files; a problem with them throws ConfigProblems, which stops start-up.
  */
-function profileSignerFactory(config: AppConfigService): ProfileSigner | null {
+function profileSignerSlotFactory(config: AppConfigService): ProfileSignerSlot {
   const signer = loadProfileSigner(config.values);
-  if (signer) logSigner(signer);
-  return signer;
-}
-
-function logSigner(signer: ProfileSigner): void {
-  const logger = new Logger('Mobileconfig');
-  const now = Date.now();
-  const validity = `valid ${signer.validFrom.toISOString()} to ${signer.validTo.toISOString()}`;
-  if (signer.validTo.getTime() < now || signer.validFrom.getTime() > now) {
-    logger.warn(`profile signing certificate ${signer.subject} is not valid now (${validity})`);
-  } else {
-    logger.log(`profiles are signed as ${signer.subject} (${validity})`);
-  }
+  if (signer) new Logger('Mobileconfig').log(`profiles are signed as ${signer.describe()}`);
+  return new ProfileSignerSlot(signer);
 }
 
 @Module({
@@ -33,7 +25,18 @@ function logSigner(signer: ProfileSigner): void {
   providers: [
     MobileconfigService,
     MobileconfigRenderer,
-    { provide: PROFILE_SIGNER, inject: [AppConfigService], useFactory: profileSignerFactory },
+    {
+      provide: ProfileSignerSlot,
+      inject: [AppConfigService],
+      useFactory: profileSignerSlotFactory,
+    },
+    {
+      provide: SigningCertificateMonitor,
+      inject: [ProfileSignerSlot, MetricsService],
+      useFactory: (slot: ProfileSignerSlot, metrics: MetricsService) =>
+        new SigningCertificateMonitor(slot, metrics),
+    },
   ],
+  exports: [ProfileSignerSlot],
 })
 export class MobileconfigModule {}

@@ -3,6 +3,7 @@ import type { DomainSettings } from '../mail-settings/domain-settings';
 import type { DirectoryEntry } from '../mail-settings/mailbox';
 import { MobileconfigRenderer, profileIdentifier } from './mobileconfig.renderer';
 import { MobileconfigService } from './mobileconfig.service';
+import { ProfileSignerSlot } from './profile-signer-slot';
 
 /** IMAP and SMTP (its host name from the address), one CalDAV server. */
 function settings(withDirectory: boolean): DomainSettings {
@@ -32,7 +33,13 @@ function setUp(cacheTtlMs: number, directory: DirectoryEntry | null = null) {
     config: { permitCleartextPasswords: true },
   });
   const renderer = new MobileconfigRenderer();
-  const service = new MobileconfigService(resolver, renderer, config, null, cache);
+  const service = new MobileconfigService(
+    resolver,
+    renderer,
+    config,
+    new ProfileSignerSlot(null),
+    cache,
+  );
   return { service, renderer, stored, repository };
 }
 

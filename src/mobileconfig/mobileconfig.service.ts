@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { TemplateCache, type SlotValues } from '../common/document-template';
 import { AppConfigService } from '../config/app-config.service';
 import { missingArgument, parseEmailAddress } from '../mail-settings/address-parser';
@@ -9,7 +9,7 @@ import type { EmailAddress } from '../mail-settings/mailbox';
 import { MailboxResolver } from '../mail-settings/mailbox-resolver.service';
 import { contentDispositionFilename } from './content-disposition';
 import { defaultUuid, MobileconfigRenderer, profileIdentifier } from './mobileconfig.renderer';
-import { PROFILE_SIGNER, type ProfileSigner } from './profile-signer';
+import { ProfileSignerSlot } from './profile-signer-slot';
 
 export interface MobileconfigQuery {
   readonly emailAddress?: string;
@@ -46,7 +46,7 @@ export class MobileconfigService {
     private readonly resolver: MailboxResolver,
     private readonly renderer: MobileconfigRenderer,
     private readonly config: AppConfigService,
-    @Inject(PROFILE_SIGNER) private readonly signer: ProfileSigner | null,
+    private readonly signers: ProfileSignerSlot,
     cache: DomainSettingsCache,
   ) {
     this.templates = cache.enabled ? new TemplateCache() : null;
@@ -61,8 +61,9 @@ export class MobileconfigService {
       this.templates !== null && directory === undefined && !query.name && !password
         ? this.fromTemplate(this.templates, settings, address)
         : this.renderer.render({ settings, address, displayName: query.name, password, directory });
+    const signer = this.signers.current;
     return {
-      body: this.signer ? this.signer.sign(xml) : xml,
+      body: signer ? signer.sign(xml) : xml,
       contentDisposition: contentDispositionFilename(address.domain),
     };
   }

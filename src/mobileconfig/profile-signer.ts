@@ -26,9 +26,6 @@ import forge from 'node-forge';
 import type { AppConfig } from '../config/app-config';
 import { ConfigProblems } from '../config/load-config';
 
-/** Injection token of the signer: a ProfileSigner, or null when signing is not configured. */
-export const PROFILE_SIGNER = Symbol('ProfileSigner');
-
 export interface SigningPem {
   /** The signer's certificate; further certificates after it are taken as chain. */
   readonly certificate: string;
@@ -73,6 +70,11 @@ export class ProfileSigner {
   readonly subject: string;
   readonly validFrom: Date;
   readonly validTo: Date;
+  /**
+   * SHA-256 fingerprints of the certificates (signer's first, then the chain): equal
+   * for two signers read from the same certificates, and so the same key.
+   */
+  readonly fingerprint: string;
 
   constructor(pem: SigningPem, names: SigningPemNames = DEFAULT_NAMES) {
     const own = readCertificates(pem.certificate, names.certificate);
@@ -88,11 +90,18 @@ export class ProfileSigner {
         `${names.privateKey}: the key does not belong to the certificate in ${names.certificate}`,
       );
     }
-    this.certificates = uniqueByDer([...own, ...chain]).map((certificate) => certificate.forge);
+    const certificates = uniqueByDer([...own, ...chain]);
+    this.certificates = certificates.map((certificate) => certificate.forge);
+    this.fingerprint = certificates.map(({ x509 }) => x509.fingerprint256).join(' ');
     this.key = nativelySigningKey(privateKey);
     this.subject = signer.x509.subject.replace(/\n/g, ', ');
     this.validFrom = new Date(signer.x509.validFrom);
     this.validTo = new Date(signer.x509.validTo);
+  }
+
+  /** `CN=… (valid 2026-01-01T00:00:00.000Z to 2026-04-01T00:00:00.000Z)`, for log lines. */
+  describe(): string {
+    return `${this.subject} (valid ${this.validFrom.toISOString()} to ${this.validTo.toISOString()})`;
   }
 
   /** The profile as CMS SignedData, DER, with the UTF-8 bytes of `xml` attached. */
@@ -120,8 +129,9 @@ export class ProfileSigner {
 
 /**
  * The signer for the configured files, or null when signing is off. Reads the files
- * once; any problem (unreadable file, bad PEM, key not matching the certificate)
- * becomes a ConfigProblems naming the key and file, so start-up stops.
+ * each time it is called (start-up, reload); any problem (unreadable file, bad PEM, key
+ * not matching the certificate) becomes a ConfigProblems naming the key and file, so
+ * start-up stops and a reload keeps the signer it had.
  */
 export function loadProfileSigner(
   config: Pick<AppConfig, 'sourceFile' | 'mobileconfigSigning'>,

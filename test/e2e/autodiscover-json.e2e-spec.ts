@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import request from 'supertest';
 import type { HttpAdapterName } from '../../src/config/app-config';
+import { rawRequest, targetOf } from '../support/raw-http';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const JSON_TYPE = /^application\/json(; ?charset=utf-8)?$/i;
@@ -161,6 +162,33 @@ describe.each(ADAPTERS)('GET /autodiscover/autodiscover.json on %s', (adapter) =
       expectEndpoint(absent, POX_URL);
     });
 
+    it('with trusted_proxies, reads X-Forwarded-Host only from a listed peer', async () => {
+      const listed = await startTestApp({
+        adapter,
+        config: { proxyCount: 1, trustedProxies: ['127.0.0.2'] },
+      });
+      try {
+        const ask = async (from: string) => {
+          const response = await rawRequest(
+            targetOf(listed.url),
+            'GET /autodiscover/autodiscover.json?Protocol=AutodiscoverV1 HTTP/1.1\r\n' +
+              `Host: ${HOST}\r\nX-Forwarded-Host: evil.example\r\nConnection: close\r\n\r\n`,
+            { localAddress: from },
+          );
+          return JSON.parse(response.body.toString('utf8')) as unknown;
+        };
+        // The listed proxy wrote it: it is the host the client asked for.
+        expect(await ask('127.0.0.2')).toEqual({
+          Protocol: 'AutodiscoverV1',
+          Url: 'https://evil.example/autodiscover/autodiscover.xml',
+        });
+        // Anybody else: forged, ignored; the Host header counts.
+        expect(await ask('127.0.0.1')).toEqual({ Protocol: 'AutodiscoverV1', Url: POX_URL });
+      } finally {
+        await listed.close();
+      }
+    });
+
     it('uses autodiscover_url when it is set, whatever the Host', async () => {
       const path = '/autodiscover/autodiscover.json/v1.0/user@example.com?Protocol=AutodiscoverV1';
       expectEndpoint(await get(configured, path, 'other.example'), CONFIGURED_URL);
@@ -221,6 +249,34 @@ describe.each(ADAPTERS)('GET /autodiscover/autodiscover.json on %s', (adapter) =
       expect(answer).toMatch(/^HTTP\/1\.1 400 /);
       expect(answer).not.toContain('evil');
       expect(answer).not.toContain('X-Injected');
+    });
+  });
+
+  describe('the access log', () => {
+    it('never writes the address of the /v1.0/<address> form (logged as its route pattern)', async () => {
+      const logLines: string[] = [];
+      const logged = await startTestApp({ adapter, logLines, config: { loglevel: 'INFO' } });
+      try {
+        for (const path of [
+          '/autodiscover/autodiscover.json/v1.0/secret.person@example.com',
+          '/Autodiscover/Autodiscover.json/V1.0/secret.person%40example.com',
+          '/autodiscover/autodiscover.json/v1.0/secret.person@example.com/',
+        ]) {
+          await get(logged, `${path}?Protocol=AutodiscoverV1`).expect(200);
+        }
+        const access = logLines.filter((line) => line.includes('[Access]'));
+        expect(access).toHaveLength(3);
+        for (const line of access) {
+          expect(line).toContain(' GET /autodiscover/autodiscover.json/v1.0/:address 200 ');
+        }
+        expect(logLines.join('')).not.toMatch(/secret\.person/i);
+        // The query form is logged as its route pattern too (the query is never logged).
+        await get(logged, '/AutoDiscover/autodiscover.json?Email=secret.person@example.com');
+        expect(logLines.at(-1)).toContain(' GET /autodiscover/autodiscover.json 400 ');
+        expect(logLines.join('')).not.toMatch(/secret\.person/i);
+      } finally {
+        await logged.close();
+      }
     });
   });
 

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { parseDbUri } from '../../src/config/db-uri';
+import { parseDbUri, redactDbUri } from '../../src/config/db-uri';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { DataChanges } from '../../src/database/data-changes';
 import { DatabaseConnection } from '../../src/database/database-connection.service';
@@ -13,9 +13,11 @@ import { toBoolean, toInteger, toNullableString, type Row } from '../../src/data
 import { SeedRepository } from '../../src/database/seed.repository';
 import { SAMPLE_HEX } from '../../src/initdb/sample-data';
 import { planFromDocument } from '../../src/initdb/seed-document';
-import { DIST_CLI, ensureBuilt, ROOT } from '../support/dist';
+import { emptyConfigFile } from '../support/config-file';
+import { DIST_CLI, DIST_MAIN, ensureBuilt, ROOT } from '../support/dist';
 import { SEED_EXAMPLE_JSON } from '../support/fixtures';
 import { startTestApp } from '../support/test-app';
+import { createTestPki, type TestPki } from '../support/test-pki';
 import {
   createTestDatabase,
   describeDialect,
@@ -37,23 +39,26 @@ interface Finished {
 }
 
 let home: string;
+let emptyConf: string;
 
-/** Runs the CLI with only the database given (no configuration file is found). */
+/** Runs the CLI with only the database given (an empty configuration file). */
 function cli(dbUri: string, args: readonly string[], stdin?: string): Promise<Finished> {
   return run(DIST_CLI, args, dbUri, stdin);
 }
 
+/** Runs `script` with the configuration file `conf`, and AUTOMX2_DB_URI when given. */
 function run(
   script: string,
   args: readonly string[],
-  dbUri: string,
+  dbUri: string | undefined,
   stdin?: string,
+  conf = emptyConf,
 ): Promise<Finished> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: home,
-    AUTOMX2_CONF: join(home, 'none.conf'),
-    AUTOMX2_DB_URI: dbUri,
+    AUTOMX2_CONF: conf,
+    ...(dbUri !== undefined && { AUTOMX2_DB_URI: dbUri }),
   };
   const child = spawn(process.execPath, [script, ...args], { cwd: home, env });
   let stdout = '';
@@ -199,6 +204,7 @@ beforeAll(() => {
   if (process.env.TEST_HTTP_ADAPTER === 'express') return;
   ensureBuilt();
   home = mkdtempSync(join(tmpdir(), 'automx2-cli-'));
+  emptyConf = emptyConfigFile(home);
 }, 200_000);
 
 afterAll(() => {
@@ -234,6 +240,28 @@ describeOnce.each(ENGINE_DIALECTS)('automx2-nest CLI on %s', (dialect) => {
         'applied LookupIndexes1764100000001',
       ]);
       expect(await ok(cli(a.db.dbUri, ['migrate']))).toBe('schema is up to date\n');
+    });
+
+    it('check-config finds the schema missing on an empty database (exit 1), present after migrate', async () => {
+      const fresh = await createTestDatabase(dialect);
+      // An empty database (for SQLite an empty file: a missing one is reported as such).
+      await fresh.sql('SELECT 1');
+      try {
+        const name = `database ${redactDbUri(fresh.dbUri)}`;
+        const empty = await cli(fresh.dbUri, ['check-config']);
+        expect(empty).toMatchObject({
+          code: 1,
+          stdout: `configuration: ${emptyConf}\n`,
+          stderr: `${name}: reachable, but database schema missing: run \`automx2-nest migrate\` or GET /initdb/\n`,
+        });
+        await ok(cli(fresh.dbUri, ['migrate']));
+        expect(lines(await ok(cli(fresh.dbUri, ['check-config'])))).toEqual([
+          `configuration: ${emptyConf}`,
+          `${name}: reachable, schema present`,
+        ]);
+      } finally {
+        await fresh.drop();
+      }
     });
 
     it('seed-example.json → export → import into an empty database → export: identical', async () => {
@@ -508,6 +536,73 @@ describeOnce.each(ENGINE_DIALECTS)('automx2-nest CLI on %s', (dialect) => {
       expect(await a.rows()).toEqual(before);
     });
 
+    it('ports outside 1–65535 and control characters exit 1 naming each field, changing nothing', async () => {
+      await a.seed();
+      const before = await a.rows();
+      const server = (values: Record<string, unknown>) => ({
+        type: 'imap',
+        name: 'imap.bad.example',
+        port: 143,
+        socket_type: 'STARTTLS',
+        user_name: '%EMAILADDRESS%',
+        authentication: 'plain',
+        prio: 10,
+        domains: ['bad.example'],
+        ...values,
+      });
+      const badExport = file('bad-values.json', {
+        ...EXPORT_HEAD,
+        providers: [{ id: 1, name: 'Bad\u0001 Provider', short_name: 'Bad' }],
+        domains: [{ name: 'bad.example', provider_id: 1, ldapserver_id: null }],
+        servers: [
+          server({ port: 0 }),
+          server({ port: 65536 }),
+          server({ name: 'imap\uD800.bad.example' }),
+          server({ port: 1 }),
+          server({ port: 65535, user_name: '%EMAILADDRESS%\u007f' }),
+        ],
+        davservers: [
+          {
+            type: 'carddav',
+            url: 'https://dav.bad.example/',
+            port: -1,
+            use_ssl: true,
+            domain_required: true,
+            user_name: null,
+            domains: ['bad.example'],
+          },
+        ],
+      });
+      for (const flag of ['--replace', '--merge']) {
+        const result = await cli(a.db.dbUri, ['import', flag, badExport]);
+        expect(result).toMatchObject({ code: 1, stdout: '' });
+        expect(lines(result.stderr)).toEqual(
+          [
+            'providers[0].name: must not contain control characters (found U+0001)',
+            // The domain's provider was refused with its own row.
+            'domains[0].provider_id: no provider with id 1 in this document',
+            'servers[0].port: must be a port number from 1 to 65535',
+            'servers[1].port: must be a port number from 1 to 65535',
+            'servers[2].name: must not contain lone surrogates (found U+D800)',
+            'servers[4].user_name: must not contain control characters (found U+007F)',
+            'davservers[0].port: must be a port number from 1 to 65535, or 0 for none',
+          ].map((problem) => `error: ${badExport}: invalid: ${problem}`),
+        );
+      }
+      const badSeed = file('bad-seed.json', {
+        version: 2,
+        provider: 'Bad Provider',
+        domains: [{ name: 'bad.example' }],
+        servers: [{ type: 'smtp', name: 'smtp.bad.example', port: 0 }],
+      });
+      const merge = await cli(a.db.dbUri, ['import', '--merge', badSeed]);
+      expect(merge).toMatchObject({ code: 1, stdout: '' });
+      expect(merge.stderr).toBe(
+        `error: ${badSeed}: invalid: servers[0].port: must be a port number from 1 to 65535\n`,
+      );
+      expect(await a.rows()).toEqual(before);
+    });
+
     it('a document the database refuses half-way rolls the purge of --replace back', async () => {
       await a.seed();
       const before = await a.rows();
@@ -592,6 +687,48 @@ describeOnce('automx2-nest CLI without a usable configuration or arguments', () 
     }
   });
 
+  it('exits 2 naming the file when AUTOMX2_CONF names one that is missing or unreadable, for every command', async () => {
+    const missing = join(home, 'missing.conf');
+    const commands = [['migrate'], ['export'], ['import', 'x.json'], ['dns', 'example.com']];
+    const results = await Promise.all(
+      [missing, home].flatMap((conf) =>
+        commands.map((args) => run(DIST_CLI, args, 'sqlite:///:memory:', undefined, conf)),
+      ),
+    );
+    const [enoent, eisdir] = [
+      `config error: ${missing}: cannot read (named by AUTOMX2_CONF): ENOENT: no such file or directory\n`,
+      `config error: ${home}: cannot read (named by AUTOMX2_CONF): EISDIR: illegal operation on a directory, read\n`,
+    ];
+    expect(results).toEqual([
+      ...commands.map(() => ({ code: 2, stdout: '', stderr: enoent })),
+      ...commands.map(() => ({ code: 2, stdout: '', stderr: eisdir })),
+    ]);
+  });
+
+  it('import names every problem of a v2 seeding document, one per line, exit 1', async () => {
+    const bad = file('bad-v2-many.json', {
+      version: 2,
+      provider: 'Bad\u0001 Provider',
+      domains: [{ name: 'bad.example' }, {}],
+      servers: [
+        { type: 'imap', name: 'imap.bad.example', port: 0 },
+        { type: 'smtp' },
+        { type: 'caldav', url: 'https://dav.bad.example/', port: 65536 },
+      ],
+    });
+    const result = await cli('sqlite:///:memory:', ['import', bad]);
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(lines(result.stderr)).toEqual(
+      [
+        'provider: must not contain control characters (found U+0001)',
+        'domains[1].name: missing',
+        'servers[0].port: must be a port number from 1 to 65535',
+        'servers[1].name: missing',
+        'servers[2].port: must be a port number from 1 to 65535, or 0 for none',
+      ].map((problem) => `error: ${bad}: invalid: ${problem}`),
+    );
+  });
+
   it('exits 2 with the usage text on bad arguments', async () => {
     const dbUri = 'sqlite:///:memory:';
     const results = await Promise.all([
@@ -648,5 +785,117 @@ describeOnce('automx2-nest CLI without a usable configuration or arguments', () 
     expect(lines(idn)).toContain(
       '_imaps._tcp.xn--bcher-kva.example. 300 IN SRV 10 1 993 imap.example.com.',
     );
+  });
+});
+
+describeOnce('automx2-nest check-config', () => {
+  let pki: TestPki;
+  let migrated: string;
+
+  /** A configuration file of `lines` in [automx2]. */
+  const conf = (name: string, ...entries: string[]) =>
+    file(name, ['[automx2]', ...entries, ''].join('\n'));
+  const checkConfig = (confFile: string, dbUri?: string) =>
+    run(DIST_CLI, ['check-config'], dbUri, undefined, confFile);
+  /** `node dist/main.js` with the same configuration: how start-up ends. */
+  const serve = (confFile: string) =>
+    run(DIST_MAIN, ['--host', '127.0.0.1', '--port', '0'], undefined, undefined, confFile);
+
+  beforeAll(async () => {
+    pki = createTestPki();
+    migrated = `sqlite:///${join(home, 'check-config.sqlite')}`;
+    await ok(cli(migrated, ['migrate']));
+  });
+
+  afterAll(() => pki?.remove());
+
+  it('lists every problem start-up refuses, the unknown key beside a bad value too, as serve does', async () => {
+    const confFile = conf(
+      'check-mismatch.conf',
+      'loglevel = LOUD',
+      'loglevl = DEBUG',
+      `mobileconfig_sign_cert = ${pki.signerCert}`,
+      `mobileconfig_sign_key = ${pki.otherKey}`,
+    );
+    const problems = [
+      `${confFile}: loglevel = "LOUD": expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL`,
+      `${confFile}: mobileconfig_sign_key = "${pki.otherKey}": the key does not belong to the ` +
+        `certificate in mobileconfig_sign_cert = "${pki.signerCert}"`,
+    ];
+    const [checked, served] = await Promise.all([checkConfig(confFile), serve(confFile)]);
+    expect(checked).toMatchObject({ code: 2, stdout: '' });
+    expect(lines(checked.stderr)).toEqual([
+      `warning: ${confFile}: unknown key "loglevl" in [automx2] ignored`,
+      ...problems.map((problem) => `config error: ${problem}`),
+      'database: not checked, the configuration has problems',
+    ]);
+    expect(served).toMatchObject({ code: 2, stdout: '' });
+    expect(lines(served.stderr)).toEqual(problems.map((problem) => `config error: ${problem}`));
+  });
+
+  it('refuses an EC key (exit 2) and still checks the database', async () => {
+    const confFile = conf(
+      'check-ec.conf',
+      `db_uri = ${migrated}`,
+      `mobileconfig_sign_cert = ${pki.signerCert}`,
+      `mobileconfig_sign_key = ${pki.ecKey}`,
+    );
+    const problem =
+      `config error: ${confFile}: mobileconfig_sign_key = "${pki.ecKey}": an EC key; ` +
+      'only RSA keys can sign profiles';
+    const [checked, served] = await Promise.all([checkConfig(confFile), serve(confFile)]);
+    expect(checked).toEqual({
+      code: 2,
+      stdout: `configuration: ${confFile}\ndatabase ${migrated}: reachable, schema present\n`,
+      stderr: `${problem}\n`,
+    });
+    expect(served).toEqual({ code: 2, stdout: '', stderr: `${problem}\n` });
+  });
+
+  it('reports a database it cannot reach (exit 1)', async () => {
+    const unreachable = 'postgresql://automx2:Secret42@127.0.0.1:1/automx2';
+    const result = await checkConfig(conf('check-unreachable.conf'), unreachable);
+    expect(result).toMatchObject({ code: 1 });
+    expect(result.stderr).toMatch(
+      /^database postgresql:\/\/automx2:\*\*\*@127\.0\.0\.1:1\/automx2: .*ECONNREFUSED/,
+    );
+    expect(result.stderr).not.toContain('Secret42');
+  });
+
+  it('reports a SQLite file that does not exist without creating it (exit 1)', async () => {
+    const missing = join(home, 'no-such-dir', 'automx2.sqlite');
+    const dbUri = `sqlite:///${missing}`;
+    expect(await checkConfig(conf('check-no-file.conf'), dbUri)).toEqual({
+      code: 1,
+      stdout: `configuration: ${join(home, 'check-no-file.conf')}\n`,
+      stderr: `database ${dbUri}: no such file (the server would create it, empty)\n`,
+    });
+    expect(existsSync(join(home, 'no-such-dir'))).toBe(false);
+  });
+
+  it('exits 0 with usable signing files and a database with its schema', async () => {
+    const confFile = conf(
+      'check-good.conf',
+      `db_uri = ${migrated}`,
+      `mobileconfig_sign_cert = ${pki.signerCert}`,
+      `mobileconfig_sign_key = ${pki.signerKey}`,
+      `mobileconfig_sign_chain = ${pki.intermediate}`,
+    );
+    expect(await checkConfig(confFile)).toEqual({
+      code: 0,
+      stdout: `configuration: ${confFile}\ndatabase ${migrated}: reachable, schema present\n`,
+      stderr: '',
+    });
+  });
+
+  it('names a missing AUTOMX2_CONF file and checks nothing else (exit 2)', async () => {
+    const missing = join(home, 'nowhere.conf');
+    expect(await checkConfig(missing)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        `config error: ${missing}: cannot read (named by AUTOMX2_CONF): ENOENT: no such file or directory\n` +
+        'database: not checked, the configuration has problems\n',
+    });
   });
 });

@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { HttpAdapterName } from '../../src/config/app-config';
+import { SCHEMA_MISSING } from '../../src/health/schema-probe';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { ROOT } from '../support/dist';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -64,6 +65,8 @@ describe.each(ADAPTERS)('health and metrics on %s', (adapter) => {
     beforeAll(async () => {
       db = await createTestDatabase('sqlite-file');
       app = await startTestApp({ dbUri: db.dbUri, adapter, config: { proxyCount: 1 } });
+      // The tables (proxy_count 1: the client is the one X-Forwarded-For names).
+      await request(app.url).get('/initdb/').set('X-Forwarded-For', '127.0.0.1').expect(200);
     });
 
     afterAll(async () => {
@@ -166,6 +169,51 @@ describe.each(ADAPTERS)('health and metrics on %s', (adapter) => {
     });
   });
 
+  describe("with a database without automx2's tables", () => {
+    let db: TestDatabase;
+    let app: TestApp;
+    const logLines: string[] = [];
+    const logged = (pattern: RegExp) => logLines.filter((line) => pattern.test(line));
+
+    beforeAll(async () => {
+      db = await createTestDatabase('sqlite-file');
+      app = await startTestApp({ dbUri: db.dbUri, adapter, logLines });
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await db?.drop();
+    });
+
+    it('is not ready (503 naming the reason, logged once) until GET /initdb/ creates them; lookups stay 204', async () => {
+      for (let probe = 0; probe < 3; probe += 1) {
+        const response = await request(app.url).get('/healthz/ready').expect(503);
+        expect(response.headers['content-type']).toMatch(/^text\/plain/);
+        expect(response.headers['retry-after']).toMatch(/^\d+$/);
+        expect(response.text).toBe(`Not ready: ${SCHEMA_MISSING}`);
+      }
+      await expect(runHealthcheck(`${app.url}/healthz/ready`)).resolves.toBe(1);
+      await request(app.url)
+        .get('/mail/config-v1.1.xml')
+        .query({ emailaddress: 'user@example.com' })
+        .expect(204);
+      expect(logged(/not ready/)).toEqual([
+        expect.stringMatching(
+          / WARNING \[Readiness\] not ready: database schema missing: run `automx2-nest migrate` or GET \/initdb\/\n$/,
+        ),
+      ]);
+
+      await request(app.url).get('/initdb/').expect(200);
+      for (let probe = 0; probe < 3; probe += 1) {
+        await request(app.url).get('/healthz/ready').expect(200, 'ok');
+      }
+      expect(logged(/\[Readiness\]/)).toEqual([
+        expect.stringContaining('not ready: database schema missing'),
+        expect.stringMatching(/ WARNING \[Readiness\] database schema present: ready\n$/),
+      ]);
+    });
+  });
+
   describe('with an unreachable database', () => {
     let app: TestApp;
 
@@ -216,26 +264,32 @@ describe('readiness with a database that accepts connections and never answers',
   });
 });
 
-describe.each(['postgres'] as const satisfies readonly Dialect[])('readiness on %s', (dialect) => {
-  describeDialect(dialect)('', () => {
-    let db: TestDatabase;
-    let app: TestApp;
+describe.each(['postgres', 'mysql'] as const satisfies readonly Dialect[])(
+  'readiness on %s',
+  (dialect) => {
+    describeDialect(dialect)('', () => {
+      let db: TestDatabase;
+      let app: TestApp;
 
-    beforeAll(async () => {
-      db = await createTestDatabase(dialect);
-      app = await startTestApp({ dbUri: db.dbUri });
-    });
+      beforeAll(async () => {
+        db = await createTestDatabase(dialect);
+        app = await startTestApp({ dbUri: db.dbUri });
+      });
 
-    afterAll(async () => {
-      await app?.close();
-      await db?.drop();
-    });
+      afterAll(async () => {
+        await app?.close();
+        await db?.drop();
+      });
 
-    it('is ready while the server answers, not ready once the database is gone', async () => {
-      await request(app.url).get('/healthz/ready').expect(200, 'ok');
-      await db.drop();
-      await request(app.url).get('/healthz/ready').expect(503);
-      await request(app.url).get('/healthz/live').expect(200);
+      it('is not ready without the schema, ready once GET /initdb/ made it, not ready once the database is gone', async () => {
+        const missing = await request(app.url).get('/healthz/ready').expect(503);
+        expect(missing.text).toBe(`Not ready: ${SCHEMA_MISSING}`);
+        await request(app.url).get('/initdb/').expect(200);
+        await request(app.url).get('/healthz/ready').expect(200, 'ok');
+        await db.drop();
+        await request(app.url).get('/healthz/ready').expect(503);
+        await request(app.url).get('/healthz/live').expect(200);
+      });
     });
-  });
-});
+  },
+);

@@ -11,6 +11,13 @@ const ALREADY =
 const PURGED =
   '<html><body>Database content purged. <a href="/">Click here</a> to go back.</body></html>';
 
+interface SeedDocument {
+  provider: string;
+  domains: { name: string }[];
+  servers: { type: string; name?: string; url?: string; port?: number }[];
+  ldapservers?: Record<string, unknown>[];
+}
+
 const autoconfig = (app: TestApp, address: string) =>
   request(app.url).get('/mail/config-v1.1.xml').query({ emailaddress: address });
 
@@ -53,14 +60,23 @@ describe.each(ALL_DIALECTS)('/initdb/ on %s', (dialect) => {
       await autoconfig(ctx.app, 'a@xn--bcher-kva.example').expect(200);
     });
 
-    it('POST on a populated database ignores the body', async () => {
+    it('POST on a populated database validates the body first, then keeps the data', async () => {
       await request(ctx.app.url).get('/initdb/').expect(200);
-      const response = await request(ctx.app.url)
-        .post('/initdb/')
-        .set('Content-Type', 'application/json')
-        .send('{"version": 3}')
-        .expect(200);
-      expect(response.text).toBe(ALREADY);
+      const post = (body: string) =>
+        request(ctx.app.url).post('/initdb/').set('Content-Type', 'application/json').send(body);
+      const wrongVersion = await post('{"version": 3}').expect(400);
+      expect(wrongVersion.text).toMatch(/^version: /);
+      const bad = JSON.parse(SEED_EXAMPLE) as { servers: { type: string; port?: number }[] };
+      bad.servers[0]!.port = 0;
+      const badPort = await post(JSON.stringify(bad)).expect(400);
+      expect(badPort.text).toBe('servers[0].port: must be a port number from 1 to 65535');
+      await post('{not json').expect(400);
+      // A valid document, and {} / null (the sample data): automx2's answer, nothing loaded.
+      for (const body of [SEED_EXAMPLE, '{}', 'null']) await post(body).expect(200, ALREADY);
+      // Still the sample data: seed-example.json's IDN domain was not loaded.
+      await autoconfig(ctx.app, 'a@bücher.example').expect(204);
+      const xml = await autoconfig(ctx.app, 'user@example.com').expect(200);
+      expect(xml.text).toContain('<displayName>Big Corporation, Inc.</displayName>');
     });
 
     it.each(['{}', 'null'])('a falsy body (%s) loads the sample data', async (body) => {
@@ -105,6 +121,97 @@ describe.each(ALL_DIALECTS)('/initdb/ on %s', (dialect) => {
         .expect(400);
       expect(response.text).toMatch(/^domains\[1\]\.name: duplicate/);
       await request(ctx.app.url).get('/initdb/').expect(200, PREPARED);
+    });
+
+    /** POSTs seed-example.json as changed by `change`; returns the response. */
+    const postChanged = (change: (doc: SeedDocument) => void) => {
+      const doc = JSON.parse(SEED_EXAMPLE) as SeedDocument;
+      change(doc);
+      // JSON.stringify writes a lone surrogate as the escape \ud800, as a client would.
+      return request(ctx.app.url)
+        .post('/initdb/')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(doc));
+    };
+
+    /** Nothing was written: lookups find nothing and GET can still load the sample data. */
+    const expectNothingStored = async () => {
+      await autoconfig(ctx.app, 'someone@example.org').expect(204);
+      await request(ctx.app.url).get('/initdb/').expect(200, PREPARED);
+    };
+
+    it.each([
+      ['an IMAP port 0', 0, 0, 'servers[0].port: must be a port number from 1 to 65535'],
+      ['an SMTP port 65536', 4, 65536, 'servers[4].port: must be a port number from 1 to 65535'],
+      [
+        'a CalDAV port -1',
+        5,
+        -1,
+        'servers[5].port: must be a port number from 1 to 65535, or 0 for none',
+      ],
+    ])('%s is a 400 naming the field, and nothing is stored', async (_label, index, port, text) => {
+      const response = await postChanged((doc) => (doc.servers[index]!.port = port)).expect(400);
+      expect(response.headers['content-type']).toMatch(/^text\/plain/);
+      expect(response.text).toBe(text);
+      await expectNothingStored();
+    });
+
+    it('keeps DAV port 0 ("not set") and the ports 1 and 65535', async () => {
+      await postChanged((doc) => {
+        doc.servers[0]!.port = 1;
+        doc.servers[1]!.port = 65535;
+        doc.servers[5]!.port = 0;
+      }).expect(200, PREPARED);
+      const xml = await autoconfig(ctx.app, 'someone@example.org').expect(200);
+      expect(xml.text).toContain('<port>1</port>');
+      expect(xml.text).toContain('<port>65535</port>');
+    });
+
+    it.each([
+      [
+        'U+0001 in the provider',
+        (doc: SeedDocument) => (doc.provider = 'Example\u0001 Mail'),
+        'provider: must not contain control characters (found U+0001)',
+      ],
+      [
+        'a lone surrogate in a domain name',
+        (doc: SeedDocument) => (doc.domains[2]!.name = 'b\uD800.example'),
+        'domains[2].name: must not contain lone surrogates (found U+D800)',
+      ],
+      [
+        'U+007F in a server name',
+        (doc: SeedDocument) => (doc.servers[3]!.name = 'smtp\u007f.example.com'),
+        'servers[3].name: must not contain control characters (found U+007F)',
+      ],
+      [
+        'a line feed in a DAV URL',
+        (doc: SeedDocument) => (doc.servers[6]!.url = 'https://dav.example.com/\n'),
+        'servers[6].url: must not contain control characters (found U+000A)',
+      ],
+      [
+        'a C1 control in an LDAP bind password',
+        (doc: SeedDocument) =>
+          (doc.ldapservers = [
+            {
+              id: 1,
+              name: 'ldap.example.com',
+              search_base: 'dc=example,dc=com',
+              bind_user: 'cn=reader',
+              bind_password: 'Top\u0085Secret',
+            },
+          ]),
+        'ldapservers[0].bind_password: must not contain control characters',
+      ],
+    ])('%s is a 400 naming the field, and nothing is stored', async (_label, change, text) => {
+      const response = await postChanged(change).expect(400);
+      expect(response.text).toBe(text);
+      await expectNothingStored();
+    });
+
+    it('stores astral characters and IDNs, and answers for them', async () => {
+      await postChanged((doc) => (doc.provider = 'Bücher 😀 Mail')).expect(200, PREPARED);
+      const xml = await autoconfig(ctx.app, 'a@bücher.example').expect(200);
+      expect(xml.text).toContain('<displayName>Bücher 😀 Mail</displayName>');
     });
 
     it('refuses the old short form, naming version', async () => {

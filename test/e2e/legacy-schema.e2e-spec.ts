@@ -1,6 +1,16 @@
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { checkK9Autoconfig, checkThunderbirdAutoconfig } from '../clients/autoconfig-rules';
+import {
+  expectAutoconfigAsStored,
+  expectAutodiscoverAsStored,
+  expectProfileAsStored,
+  leftOutRows,
+  RICH_DOMAINS,
+  richDataStatements,
+} from '../clients/rich-data';
+import { binaryBody } from '../support/binary-body';
+import { outlookRequestXml } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import {
   createTestDatabase,
@@ -325,8 +335,17 @@ describe.each(ENGINE_DIALECTS)('an automx2 2026.2 database on %s', (dialect) => 
       await request(app.url)
         .post('/initdb/')
         .set('Content-Type', 'application/json')
-        .send('{"version": 2, "provider": "Ignored", "domains": [], "servers": []}')
+        .send(
+          '{"version": 2, "provider": "Ignored", "domains": [{"name": "ignored.example"}],' +
+            ' "servers": [{"type": "imap", "name": "imap.ignored.example"}]}',
+        )
         .expect(200);
+      // An invalid document is refused before anything else (issue 17), rows untouched.
+      await request(app.url)
+        .post('/initdb/')
+        .set('Content-Type', 'application/json')
+        .send('{"version": 2, "provider": "Ignored", "domains": [], "servers": []}')
+        .expect(400);
       expect(await allRows(db)).toEqual(rowsBefore);
     });
 
@@ -343,3 +362,93 @@ describe.each(ENGINE_DIALECTS)('an automx2 2026.2 database on %s', (dialect) => 
     });
   });
 });
+
+/**
+ * An automx2 database holding what `POST /initdb/` cannot write or now refuses (issue
+ * 13): odd spellings, IDN names, legacy rows with ports 0, -1, 65536 and 70000, all by
+ * plain SQL into automx2's own tables. Every answer of every format must configure
+ * every client as the rows say and leave the unusable rows out, before and after the
+ * migration, with one warning per such row.
+ */
+describe.each(ENGINE_DIALECTS)(
+  'an automx2 database with rows seeding refuses, on %s',
+  (dialect) => {
+    describeDialect(dialect)('', () => {
+      const engine = dialect as EngineDialect;
+      const logLines: string[] = [];
+      let db: TestDatabase;
+      let app: TestApp;
+      let answersBefore: string[];
+
+      beforeAll(async () => {
+        db = await createTestDatabase(dialect);
+        for (const statement of [...automx2Ddl(engine), ...richDataStatements()]) {
+          await db.sql(statement);
+        }
+        app = await startTestApp({ dbUri: db.dbUri, logLines });
+      });
+
+      afterAll(async () => {
+        await app?.close();
+        await db?.drop();
+      });
+
+      /** Every document for every domain and address, checked; UUIDs masked for comparing. */
+      async function everyAnswer(): Promise<string[]> {
+        const documents: string[] = [];
+        for (const domain of RICH_DOMAINS) {
+          for (const address of domain.addresses) {
+            const config = await autoconfig(app, address);
+            expect([config.status, config.headers['content-type']]).toEqual([
+              200,
+              'application/xml',
+            ]);
+            expectAutoconfigAsStored(config.text, domain);
+            const pox = await request(app.url)
+              .post('/autodiscover/autodiscover.xml')
+              .set('Content-Type', 'text/xml; charset=utf-8')
+              .send(outlookRequestXml(address));
+            expect([pox.status, pox.headers['content-type']]).toEqual([200, 'application/xml']);
+            expectAutodiscoverAsStored(pox.text, domain);
+            const profile = await request(app.url)
+              .get(`/mobileconfig/?emailaddress=${encodeURIComponent(address)}`)
+              .buffer(true)
+              .parse(binaryBody);
+            const body = (profile.body as Buffer).toString('utf8');
+            if (domain.profile === 'may-refuse' && profile.status === 400) {
+              documents.push(`400 ${body}`);
+            } else {
+              expect([profile.status, profile.headers['content-type']]).toEqual([
+                200,
+                'application/x-apple-aspen-config',
+              ]);
+              expectProfileAsStored(body, domain, address);
+              documents.push(body.replace(/\b[0-9a-f]{32}\b/g, '<uuid>'));
+            }
+            documents.push(config.text, pox.text);
+          }
+        }
+        return documents;
+      }
+
+      it('answers every format from the tables before any migration, as the rows say', async () => {
+        answersBefore = await everyAnswer();
+      });
+
+      it('gives the same answers after GET /initdb/ has migrated', async () => {
+        const response = await request(app.url).get('/initdb/').expect(200);
+        expect(response.text).toContain('Database already contains provider data.');
+        expect(await everyAnswer()).toEqual(answersBefore);
+      });
+
+      it('has warned exactly once about each row with a port outside 1–65535, naming it', () => {
+        for (const { name } of leftOutRows()) {
+          const warnings = logLines.filter(
+            (line) => line.includes('WARNING') && line.includes(name),
+          );
+          expect([name, warnings.length]).toEqual([name, 1]);
+        }
+      });
+    });
+  },
+);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
@@ -10,8 +9,9 @@ import { ConfigProblems, loadConfig } from '../../src/config/load-config';
 import { checkAppleProfile } from '../clients/apple-profile-rules';
 import { startTestApp, testConfig, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
-import { createTestPki, type TestPki } from '../support/test-pki';
+import { createTestPki, issueSigner, type TestPki } from '../support/test-pki';
 import { binaryBody } from '../support/binary-body';
+import { opensslVerify } from '../support/profile-verify';
 
 /**
  * Signed profiles (BEHAVIOUR.md §10 mobileconfig_sign_*, CLIENTS.md "mobileconfig
@@ -21,6 +21,7 @@ import { binaryBody } from '../support/binary-body';
 
 const CONTENT_TYPE = 'application/x-apple-aspen-config';
 const QUERY = 'emailaddress=user%40example.com&name=J%C3%BCrgen%20%3CTest%3E';
+const DAY_S = 24 * 60 * 60;
 
 /**
  * Nest's Logger writes to the logger of the application created last in this process,
@@ -34,51 +35,6 @@ function download(app: TestApp, query = QUERY) {
 
 /** UUIDs are new per request; everything else must be byte for byte the same. */
 const withoutUuids = (xml: string) => xml.replace(/\b[0-9a-f]{32}\b/g, '<uuid>');
-
-interface Verification {
-  readonly status: number | null;
-  readonly stderr: string;
-  readonly content: string;
-}
-
-let verifications = 0;
-
-/**
- * `openssl smime -verify` of a DER profile against `caFile`. `-purpose any`: the signer
- * is a web server certificate (extendedKeyUsage serverAuth), which iOS and macOS accept
- * for profiles but openssl's default S/MIME purpose check would not.
- */
-function opensslVerify(pki: TestPki, signed: Buffer, caFile: string): Verification {
-  const n = ++verifications;
-  const input = join(pki.dir, `signed-${n}.mobileconfig`);
-  const output = join(pki.dir, `content-${n}.xml`);
-  writeFileSync(input, signed);
-  const result = spawnSync(
-    'openssl',
-    [
-      'smime',
-      '-verify',
-      '-inform',
-      'der',
-      '-in',
-      input,
-      '-CAfile',
-      caFile,
-      '-purpose',
-      'any',
-      '-out',
-      output,
-    ],
-    { encoding: 'utf8' },
-  );
-  let content = '';
-  try {
-    content = pki.read(output);
-  } catch {
-    // openssl wrote nothing: verification failed before the content.
-  }
-  return { status: result.status, stderr: result.stderr, content };
-}
 
 describe('signed profiles', () => {
   let pki: TestPki;
@@ -181,6 +137,48 @@ describe('signed profiles', () => {
       ) as unknown,
     ]);
   });
+
+  it.each([
+    [
+      'expires within 14 days: a WARNING',
+      3 * DAY_S,
+      'WARNING',
+      / expires on \S+ \(in 2 days\): renew it/,
+    ],
+    ['has expired: an ERROR', -3600, 'ERROR', / expired on \S+: profiles are still signed with it/],
+  ])(
+    'a certificate that %s at start-up, and the seconds left in /metrics',
+    async (_what, secondsLeft, level, message) => {
+      const now = Date.now();
+      const issued = issueSigner(pki, `expiring-${secondsLeft}`, {
+        notBefore: new Date(now - 30 * DAY_S * 1000),
+        notAfter: new Date(now + secondsLeft * 1000),
+      });
+      const before = logLines.length;
+      const app = await startTestApp({
+        dbUri: db.dbUri,
+        config: { mobileconfigSigning: signing({ certFile: issued.cert, keyFile: issued.key }) },
+        logLines,
+      });
+      try {
+        const logged = logLines.slice(before).filter((line) => / (WARNING|ERROR) /.test(line));
+        expect(logged).toEqual([expect.stringMatching(new RegExp(`${level} \\[Mobileconfig\\] `))]);
+        expect(logged[0]).toMatch(message);
+        // Still signed with it.
+        const response = await download(app).expect(200);
+        expect(opensslVerify(pki, response.body as Buffer, pki.rootCa).stderr).toMatch(
+          secondsLeft > 0 ? /Verification successful/ : /certificate has expired/,
+        );
+        const metrics = await request(app.url).get('/metrics').expect(200);
+        const [, value] = /^automx2_signing_certificate_expiry_seconds (\S+)$/m.exec(metrics.text)!;
+        expect(
+          Math.abs(Number(value) - (issued.notAfter.getTime() - Date.now()) / 1000),
+        ).toBeLessThan(5);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   it('takes a fullchain.pem (certificate, then chain) as mobileconfig_sign_cert', async () => {
     const app = await startTestApp({

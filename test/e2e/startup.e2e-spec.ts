@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,8 @@ async function waitForStderr(
   }
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Resolves with how the process ended, or rejects after `timeoutMs`. */
 function within(finished: Promise<Finished>, timeoutMs: number): Promise<Finished> {
   let timer: NodeJS.Timeout | undefined;
@@ -149,8 +151,14 @@ describe('node dist/main.js', () => {
     const results = new Map<string, Finished>();
     let badFile = '';
     let secretFile = '';
+    let percentFile = '';
 
     beforeAll(async () => {
+      // `%%` is a literal `%` in the INI file: the URL then holds a bare `%`.
+      percentFile = writeConfig(
+        'percent.conf',
+        '[automx2]\ndb_uri = postgresql://automx2:Very%%Secret42@db.example.com/automx2\n',
+      );
       badFile = writeConfig(
         'bad.conf',
         '[automx2]\nloglevel = LOUD\nproxy_count = x\nport = 4243\nunknown_key = 1\n',
@@ -162,7 +170,11 @@ describe('node dist/main.js', () => {
       const runs: [string, readonly string[], NodeJS.ProcessEnv][] = [
         ['bad', ['--port', '0'], { AUTOMX2_CONF: badFile }],
         ['secret', [], { AUTOMX2_CONF: secretFile }],
+        ['percent', [], { AUTOMX2_CONF: percentFile }],
+        ['percent-env', [], { AUTOMX2_DB_URI: 'postgresql://automx2:Very%Secret42@h/automx2' }],
         ['env', [], { AUTOMX2_DB_URI: 'nonsense' }],
+        ['missing-conf', [], { AUTOMX2_CONF: join(dir, 'missing.conf') }],
+        ['unreadable-conf', [], { AUTOMX2_CONF: dir }],
         ...USAGE_ERRORS.map((args): [string, readonly string[], NodeJS.ProcessEnv] => [
           args.join(' '),
           args,
@@ -192,10 +204,34 @@ describe('node dist/main.js', () => {
       expect(result.stderr).not.toContain('VerySecret42');
     });
 
+    it('refuses a bare % in the password with code 2 naming db_uri, from the file and the environment', () => {
+      for (const key of ['percent', 'percent-env']) {
+        const result = results.get(key)!;
+        expect(result.code).toBe(2);
+        expect(result.stderr.trim()).toMatch(
+          /^config error: (.*percent\.conf: db_uri|environment: AUTOMX2_DB_URI) = .*: malformed percent-encoding in the password/,
+        );
+        expect(result.stderr).not.toContain('Secret42');
+      }
+    });
+
     it('refuses a bad AUTOMX2_DB_URI in the environment the same way', () => {
       const result = results.get('env')!;
       expect(result.code).toBe(2);
       expect(result.stderr.trim()).toMatch(/^config error: environment: AUTOMX2_DB_URI = /);
+    });
+
+    it('refuses a file named by AUTOMX2_CONF that is missing or unreadable, in one line naming it', () => {
+      expect(results.get('missing-conf')).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: `config error: ${join(dir, 'missing.conf')}: cannot read (named by AUTOMX2_CONF): ENOENT: no such file or directory\n`,
+      });
+      expect(results.get('unreadable-conf')).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: `config error: ${dir}: cannot read (named by AUTOMX2_CONF): EISDIR: illegal operation on a directory, read\n`,
+      });
     });
 
     it.each(USAGE_ERRORS.map((args) => [args.join(' ')]))(
@@ -249,6 +285,70 @@ describe('node dist/main.js', () => {
       await request(`http://127.0.0.1:${port}`).get('/').expect(200);
       running.child.kill('SIGINT');
       expect(await within(running.finished, 5_000)).toMatchObject({ code: 0 });
+    });
+  });
+
+  describe('version and build', () => {
+    const readJson = (path: string) =>
+      JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Record<string, string>;
+    let version = '';
+    let commit = '';
+    let described = '';
+
+    beforeAll(() => {
+      // Written by the build (scripts/build-info.js), which the outer beforeAll ran.
+      version = readJson('package.json').version!;
+      commit = readJson('dist/build-info.json').commit!;
+      described = `automx2-nest ${version} (commit ${commit}, Node.js ${process.version})`;
+    });
+
+    it('records the commit it was built from at build time', () => {
+      const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      if (head.status !== 0) {
+        expect(commit).toBe('unknown');
+        return;
+      }
+      expect(commit).toMatch(new RegExp(`^${head.stdout.trim()}(-dirty)?$`));
+    });
+
+    it.each([['dist/main.js'], ['dist/cli.js']])(
+      'node %s --version prints the version and the commit and exits 0',
+      async (script) => {
+        const child = spawn(process.execPath, [join(ROOT, script), '--version'], {
+          cwd: ROOT,
+          env: serverEnv(dir),
+        });
+        let stdout = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+        const code = await new Promise((resolve) => child.once('close', resolve));
+        expect({ code, stdout }).toEqual({ code: 0, stdout: `${described}\n` });
+      },
+    );
+
+    it('logs version and commit when listening, exports them, and starts and stops without a WARNING', async () => {
+      const file = writeConfig('routine.conf', '[automx2]\ndb_uri = sqlite:///:memory:\n');
+      const running = run(['--host', '127.0.0.1', '--port', '0'], { AUTOMX2_CONF: file });
+      const [line, port] = await waitForStderr(
+        running,
+        /^.* listening on http:\/\/127\.0\.0\.1:(\d+)\n/m,
+        30_000,
+      );
+      expect(line).toMatch(
+        new RegExp(`^\\S+ INFO \\[Main\\] ${escapeRegExp(described)} listening on `),
+      );
+      const metrics = await request(`http://127.0.0.1:${port}`).get('/metrics').expect(200);
+      expect(metrics.text).toContain(
+        `automx2_build_info{version="${version}",commit="${commit}",node="${process.version}"} 1\n`,
+      );
+      running.child.kill('SIGTERM');
+      const result = await within(running.finished, 5_000);
+      expect(result).toMatchObject({ code: 0, signal: null });
+      expect(result.stderr).toMatch(/ INFO \[Main\] configuration from /);
+      expect(result.stderr).toMatch(/ INFO \[Main\] SIGTERM: finishing in-flight requests/);
+      expect(result.stderr).not.toMatch(/ (WARNING|ERROR|CRITICAL) /);
     });
   });
 });

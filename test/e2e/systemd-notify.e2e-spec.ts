@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { emptyConfigFile } from '../support/config-file';
 import { DIST_MAIN, ensureBuilt } from '../support/dist';
 import { listenForNotify } from '../support/notify-socket';
 
@@ -19,7 +20,7 @@ describe('systemd readiness (NOTIFY_SOCKET)', () => {
     const socketPath = join(dir, 'notify.sock');
     const listener = await listenForNotify(socketPath);
     const server = spawn(process.execPath, [DIST_MAIN, '--host', '127.0.0.1', '--port', '0'], {
-      env: { ...process.env, NOTIFY_SOCKET: socketPath, AUTOMX2_CONF: join(dir, 'none.conf') },
+      env: { ...process.env, NOTIFY_SOCKET: socketPath, AUTOMX2_CONF: emptyConfigFile(dir) },
     });
     try {
       const deadline = Date.now() + 20_000;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DIST_MAIN, ensureBuilt, ROOT } from '../support/dist';
+import { SEED_EXAMPLE_JSON } from '../support/fixtures';
 import { listenForNotify } from '../support/notify-socket';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { defaultTestAdapter } from '../support/test-app';
@@ -178,6 +179,33 @@ describe(`workers = 2 (node:cluster) on ${ADAPTER}`, () => {
       expect(await statuses(server.url, AUTOCONFIG, 6)).toEqual([200, 200, 200, 200, 200, 200]);
     });
 
+    it('lets concurrent /initdb/ writes of both workers wait for each other (issue 14, L2)', async () => {
+      const logged = server.stderr().length;
+      // Each on a new connection: the primary hands them to the workers in turn.
+      const answers = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          (i % 2 === 0
+            ? request(server.url).delete('/initdb/')
+            : request(server.url)
+                .post('/initdb/')
+                .set('Content-Type', 'application/json')
+                .send(SEED_EXAMPLE_JSON)
+          ).set('Connection', 'close'),
+        ),
+      );
+      const log = server.stderr().slice(logged);
+      expect(answers.map((answer) => `${answer.status} ${answer.text.slice(0, 80)}`)).toEqual(
+        answers.map((answer) => `200 ${answer.text.slice(0, 80)}`),
+      );
+      for (const worker of [1, 2]) {
+        expect(log).toMatch(new RegExp(`\\[worker ${worker}\\] .*(POST|DELETE) /initdb 200`));
+      }
+      expect(log).not.toMatch(/database is locked|database unavailable|reachable again/);
+      // The sample data again, for the tests below.
+      await request(server.url).delete('/initdb/').expect(200);
+      await request(server.url).get('/initdb/').expect(200);
+    });
+
     it('runs two workers as children of the primary; a killed one is replaced', async () => {
       const primary = server.child.pid!;
       const workers = childrenOf(primary);
@@ -202,6 +230,21 @@ describe(`workers = 2 (node:cluster) on ${ADAPTER}`, () => {
       expect(isWorker(killed)).toBe(false);
       expect(childrenOf(primary)).toEqual([survivor, replacement].sort((a, b) => a - b));
       expect(await statuses(server.url, AUTOCONFIG, 6)).toEqual([200, 200, 200, 200, 200, 200]);
+    });
+
+    it('passes SIGHUP on to the workers, which reload and keep serving', async () => {
+      const workers = childrenOf(server.child.pid!);
+      const from = server.stderr().length;
+      server.child.kill('SIGHUP');
+      const log = await waitFor('both workers reloading', () => {
+        const written = server.stderr().slice(from);
+        return written.match(/\[worker \d+\] \[Reload\] SIGHUP: nothing changed\n/g)?.length === 2
+          ? written
+          : undefined;
+      });
+      expect(log).toMatch(/INFO \[Cluster\] SIGHUP: passed on to 2 workers\n/);
+      expect(childrenOf(server.child.pid!)).toEqual(workers);
+      expect(await statuses(server.url, AUTOCONFIG, 4)).toEqual([200, 200, 200, 200]);
     });
 
     it('stops every worker on SIGTERM and exits 0', async () => {
@@ -259,8 +302,8 @@ describe(`workers = 2 (node:cluster) on ${ADAPTER}`, () => {
       ]);
     });
 
-    it('stops with exit code 2 when the workers refuse the configuration', async () => {
-      // The signing files are read while a worker builds the application.
+    it('refuses signing files it cannot use before forking, as one process does', async () => {
+      // The start-up checks of startup-checks.ts, which read the signing files.
       const result = await runUntilExit('signing', [
         'workers = 2',
         `db_uri = sqlite:///${join(dir, 'signing.sqlite')}`,
@@ -268,9 +311,12 @@ describe(`workers = 2 (node:cluster) on ${ADAPTER}`, () => {
         `mobileconfig_sign_key = ${join(dir, 'missing-key.pem')}`,
       ]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^config error: .*mobileconfig_sign_cert/m);
-      expect(result.stderr).toMatch(/\[Cluster\] worker \d+ \(pid \d+\) refused the configuration/);
-      expect(result.stderr).not.toContain('listening on http');
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^config error: .*mobileconfig_sign_cert = .*: cannot read: ENOENT/),
+        expect.stringMatching(/^config error: .*mobileconfig_sign_key = .*: cannot read: ENOENT/),
+      ]);
+      // No worker was forked.
+      expect(result.stderr).not.toMatch(/\[Cluster\]|\[worker \d+\]|listening on http/);
     });
 
     it('gives up with exit code 1 when its workers cannot listen', async () => {

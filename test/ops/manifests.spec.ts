@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { isScalar, parseAllDocuments, parseDocument } from 'yaml';
@@ -79,6 +89,59 @@ function onlyObject(kind: string, name?: string): Node {
   return found[0]!;
 }
 
+/** kustomization.yaml, parsed. */
+const kustomization = () => onlyObject('Kustomization');
+
+/** The INI file the configMapGenerator turns into the ConfigMap. */
+function generatedIni(): string {
+  const generator = (kustomization().configMapGenerator as Node[])[0]!;
+  return read(join(K8S, (generator.files as string[])[0]!));
+}
+
+/** Bytes of a Kubernetes memory quantity (`160Mi`, `256M`, `1Gi`). */
+function memoryBytes(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(quantity);
+  if (match === null) throw new Error(`not a memory quantity: ${quantity}`);
+  const units: Record<string, number> = {
+    '': 1,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+  };
+  return Number(match[1]) * units[match[2] ?? '']!;
+}
+
+const MiB = 1024 ** 2;
+/**
+ * One process measured by `npm run bench` (bench/RESULTS.md): about 130 MiB idle, and a
+ * peak of about 170 MiB under load and under the hostile flood of
+ * `npm run bench -- memory-attack`.
+ */
+const MEASURED_IDLE = 130 * MiB;
+const MEASURED_PEAK = 170 * MiB;
+
+/**
+ * How this machine runs kustomize: a kustomize binary (`kustomize build`), kubectl's
+ * built-in one (`kubectl kustomize`), or null. Probed offline (`--client`).
+ */
+function kustomizeCommand(): [string, string] | null {
+  const candidates: [command: [string, string], probe: string[]][] = [
+    [['kustomize', 'build'], ['version']],
+    [
+      ['kubectl', 'kustomize'],
+      ['version', '--client'],
+    ],
+  ];
+  for (const [command, probe] of candidates) {
+    const result = spawnSync(command[0], probe, { encoding: 'utf8', timeout: 20_000 });
+    if (result.status === 0) return command;
+  }
+  return null;
+}
+
 /** The configuration loader's view of an INI text mounted at /etc/automx2/automx2.conf. */
 function loadMountedIni(text: string, env: NodeJS.ProcessEnv = {}) {
   const mounted = '/etc/automx2/automx2.conf';
@@ -121,17 +184,20 @@ describe('Kubernetes manifests (docker/k8s)', () => {
   it('has every object the deployment needs, in no fixed namespace', () => {
     const kinds = k8sObjects().map(({ object }) => object.kind as string);
     for (const kind of [
-      'ConfigMap',
       'Secret',
       'Deployment',
       'Service',
       'Ingress',
       'Job',
       'PodDisruptionBudget',
+      'NetworkPolicy',
       'Kustomization',
+      'ServiceMonitor',
     ]) {
       expect(kinds).toContain(kind);
     }
+    // The ConfigMap is generated (configMapGenerator), never written as an object.
+    expect(kinds).not.toContain('ConfigMap');
     for (const { file, object } of k8sObjects()) {
       expect({ file, namespace: object.metadata?.namespace }).toEqual({
         file,
@@ -140,20 +206,76 @@ describe('Kubernetes manifests (docker/k8s)', () => {
     }
   });
 
-  it('kustomization lists existing files, not the Secret example or the Job', () => {
-    const resources = onlyObject('Kustomization').resources as string[];
+  it('kustomization lists every manifest beside it and the Job, not the Secret example', () => {
+    const resources = kustomization().resources as string[];
     for (const resource of resources) expect(existsSync(join(K8S, resource))).toBe(true);
-    expect(resources).toEqual(
-      expect.arrayContaining([
-        'configmap.yaml',
-        'deployment.yaml',
-        'service.yaml',
-        'ingress.yaml',
-        'pdb.yaml',
-      ]),
+    const manifests = readdirSync(K8S).filter(
+      (name) =>
+        /\.ya?ml$/.test(name) && !['kustomization.yaml', 'secret.example.yaml'].includes(name),
     );
+    expect([...resources].sort()).toEqual(manifests.sort());
+    expect(resources).toContain('migrate-job.yaml');
     expect(resources).not.toContain('secret.example.yaml');
-    expect(resources).not.toContain('migrate-job.yaml');
+  });
+
+  it('kustomize `images:` sets the one image of the Deployment and the Job', () => {
+    const images = kustomization().images as Node[];
+    expect(images).toHaveLength(1);
+    const [image] = images as [Node];
+    expect(image.newTag ?? image.digest).toEqual(expect.any(String));
+    expect(image.newName).toEqual(expect.any(String));
+    for (const kind of ['Deployment', 'Job']) {
+      const containers = onlyObject(kind).spec.template.spec.containers as Node[];
+      for (const container of containers) {
+        // The placeholder name only: a tag written here would be a second place to set it.
+        expect({ kind, image: container.image }).toEqual({ kind, image: image.name });
+      }
+    }
+    // Both are marked as values to set.
+    const text = read(join(K8S, 'kustomization.yaml'));
+    expect(text).toMatch(/^ +newName: \S+ # CHANGE ME/m);
+    expect(text).toMatch(/^ +newTag: \S+ # CHANGE ME/m);
+  });
+
+  it('configMapGenerator makes the ConfigMap from automx2.conf, used by the Deployment and the Job', () => {
+    const generators = kustomization().configMapGenerator as Node[];
+    expect(generators).toHaveLength(1);
+    const [generator] = generators as [Node];
+    expect(generator.files).toEqual(['automx2.conf']);
+    expect(existsSync(join(K8S, 'automx2.conf'))).toBe(true);
+    // Hashed name (the default): no `disableNameSuffixHash` anywhere.
+    expect(generator.options?.disableNameSuffixHash).toBeUndefined();
+    expect(kustomization().generatorOptions?.disableNameSuffixHash).toBeUndefined();
+    // The Deployment and the Job name the generator; kustomize rewrites it to the hashed name.
+    for (const kind of ['Deployment', 'Job']) {
+      const volumes = onlyObject(kind).spec.template.spec.volumes as Node[];
+      const names = volumes.filter((v) => v.configMap).map((v) => v.configMap.name as string);
+      expect({ kind, names }).toEqual({ kind, names: [generator.name] });
+    }
+    // Selectable with the Job for the migration step (README "Deploy").
+    expect(generator.options?.labels?.['app.kubernetes.io/component']).toBe('config');
+  });
+
+  it('the ServiceMonitor is a kustomize component, off by default, selecting the Service', () => {
+    const kustomizationText = read(join(K8S, 'kustomization.yaml'));
+    expect(kustomization().components).toBeUndefined();
+    expect(kustomizationText).toMatch(/^# components:\n# +- servicemonitor$/m);
+    const component = parseDocument(
+      read(join(K8S, 'servicemonitor', 'kustomization.yaml')),
+    ).toJS() as Node;
+    expect(component.kind).toBe('Component');
+    expect(component.resources).toEqual(['servicemonitor.yaml']);
+    const monitor = onlyObject('ServiceMonitor');
+    const service = onlyObject('Service');
+    expect(service.metadata.labels).toEqual(
+      expect.objectContaining(monitor.spec.selector.matchLabels),
+    );
+    const portNames = (service.spec.ports as Node[]).map((port) => port.name as string);
+    for (const endpoint of monitor.spec.endpoints as Node[]) {
+      expect(portNames).toContain(endpoint.port);
+      expect(endpoint.path).toBe('/metrics');
+    }
+    expect(read(join(K8S, 'servicemonitor', 'servicemonitor.yaml'))).toMatch(/CHANGE ME/);
   });
 
   describe('Deployment', () => {
@@ -228,6 +350,17 @@ describe('Kubernetes manifests (docker/k8s)', () => {
       }
     });
 
+    it('requests more memory than a pod uses idle, and limits it above the measured worst case', () => {
+      const { requests, limits } = container().resources as Node;
+      const request = memoryBytes(requests.memory as string);
+      const limit = memoryBytes(limits.memory as string);
+      expect(request).toBeGreaterThan(MEASURED_IDLE);
+      // The worst case measured, plus what the settings cache may hold on top of it.
+      const { config } = loadMountedIni(generatedIni());
+      expect(limit).toBeGreaterThan(MEASURED_PEAK + config.settingsCache.maxBytes);
+      expect(limit).toBeGreaterThanOrEqual(request);
+    });
+
     it('takes AUTOMX2_DB_URI from a Secret and the INI file from the ConfigMap', () => {
       const env = container().env as Node[];
       const dbUri = env.find((entry) => entry.name === 'AUTOMX2_DB_URI');
@@ -239,8 +372,11 @@ describe('Kubernetes manifests (docker/k8s)', () => {
 
       const mount = (container().volumeMounts as Node[]).find((m) => m.name === 'config')!;
       const volume = (pod().volumes as Node[]).find((v) => v.name === 'config')!;
-      expect(volume.configMap.name).toBe(onlyObject('ConfigMap').metadata.name);
+      const generator = (kustomization().configMapGenerator as Node[])[0]!;
+      expect(volume.configMap.name).toBe(generator.name);
       const item = (volume.configMap.items as Node[] | undefined)?.[0];
+      // A generated ConfigMap's key is the file's name.
+      expect(item?.key ?? 'automx2.conf').toBe((generator.files as string[])[0]);
       expect(join(mount.mountPath as string, item?.path ?? 'automx2.conf')).toBe(
         '/etc/automx2/automx2.conf',
       );
@@ -257,7 +393,7 @@ describe('Kubernetes manifests (docker/k8s)', () => {
   });
 
   it('ConfigMap INI loads cleanly, trusts one proxy and holds no db_uri', () => {
-    const ini = onlyObject('ConfigMap').data['automx2.conf'] as string;
+    const ini = generatedIni();
     expect(ini).not.toMatch(/^\s*db_uri\s*=/m);
     const { config, warnings } = loadMountedIni(ini, {
       AUTOMX2_DB_URI: 'postgresql://automx2:x@postgres/automx2',
@@ -265,6 +401,71 @@ describe('Kubernetes manifests (docker/k8s)', () => {
     expect(warnings).toEqual([]);
     expect(config.proxyCount).toBe(1);
     expect(config.database.type).toBe('postgres');
+  });
+
+  it('ConfigMap: /initdb/ off, forwarded headers only from the Ingress network (commented)', () => {
+    const ini = generatedIni();
+    const { config } = loadMountedIni(ini);
+    expect(config.initdb).toBe('off');
+    expect(config.trustedProxies.length).toBeGreaterThan(0);
+    // Not "everyone": no /0 network.
+    for (const entry of config.trustedProxies) expect(entry).not.toMatch(/\/0$/);
+    // The operator is told to adapt it, right above it.
+    const comment = /((?:^ *#.*\n)+) *trusted_proxies *=/m.exec(ini)?.[1] ?? '';
+    expect(comment).toMatch(/adapt/i);
+    expect(comment).toMatch(/ingress/i);
+  });
+
+  describe('NetworkPolicy', () => {
+    const policy = () => onlyObject('NetworkPolicy');
+    const rules = () => policy().spec.ingress as Node[];
+
+    it("selects the Deployment's pods and restricts their ingress", () => {
+      const labels = onlyObject('Deployment').spec.template.metadata.labels as Record<
+        string,
+        string
+      >;
+      const selector = policy().spec.podSelector.matchLabels as Record<string, string>;
+      expect(Object.keys(selector).length).toBeGreaterThan(0);
+      expect(labels).toEqual(expect.objectContaining(selector));
+      expect(policy().spec.policyTypes).toContain('Ingress');
+      expect(rules().length).toBeGreaterThan(0);
+    });
+
+    it('lets in only the Ingress controller and the scraper, on the app port only', () => {
+      const container = onlyObject('Deployment').spec.template.spec.containers[0] as Node;
+      const appPort = (container.ports as Node[]).find((port) => port.containerPort === PORT)!;
+      const namespaces: string[] = [];
+      for (const rule of rules()) {
+        // Every rule names its peers (an empty `from` would admit every pod) ...
+        const from = rule.from as Node[] | undefined;
+        expect(from?.length).toBeGreaterThan(0);
+        for (const peer of from!) {
+          expect(peer.ipBlock).toBeUndefined();
+          const namespace = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+          expect(typeof namespace).toBe('string');
+          expect(Object.keys(peer.podSelector?.matchLabels ?? {}).length).toBeGreaterThan(0);
+          namespaces.push(namespace as string);
+        }
+        // ... and only the app port (by name or number).
+        const ports = rule.ports as Node[];
+        expect(ports.length).toBeGreaterThan(0);
+        for (const port of ports) {
+          expect([PORT, appPort.name]).toContain(port.port);
+          expect(port.protocol ?? 'TCP').toBe('TCP');
+        }
+      }
+      expect(namespaces.sort()).toEqual(['ingress-nginx', 'monitoring']);
+      // The Ingress's class is the controller the policy admits.
+      expect(onlyObject('Ingress').spec.ingressClassName).toBe('nginx');
+    });
+
+    it('says how to adapt its selectors', () => {
+      const text = read(join(K8S, 'networkpolicy.yaml'));
+      expect(text).toMatch(/^# ADAPT THE SELECTORS/m);
+      expect(text).toMatch(/kubectl get pods -n ingress-nginx --show-labels/);
+      expect(text).toMatch(/ipBlock/);
+    });
   });
 
   describe('Ingress', () => {
@@ -307,6 +508,20 @@ describe('Kubernetes manifests (docker/k8s)', () => {
       }
     });
 
+    it('marks the class and every host name as values to change', () => {
+      const lines = read(join(K8S, 'ingress.yaml')).split('\n');
+      const marked = (pattern: RegExp) =>
+        lines.filter((line) => pattern.test(line)).map((line) => /# CHANGE ME/.test(line));
+      expect(marked(/^\s+ingressClassName:/)).toEqual([true]);
+      const hosts = [
+        ...rules().map((rule) => rule.host as string),
+        ...(ingress().spec.tls as Node[]).flatMap((entry) => entry.hosts as string[]),
+      ];
+      const hostLines = marked(/^\s+(- host: |- )[a-z0-9.-]+\.example\.com\b/);
+      expect(hostLines).toHaveLength(hosts.length);
+      expect(hostLines.every(Boolean)).toBe(true);
+    });
+
     it('sends everything to the Service port', () => {
       const service = onlyObject('Service');
       const portNames = (service.spec.ports as Node[]).map((port) => port.name as string);
@@ -319,6 +534,16 @@ describe('Kubernetes manifests (docker/k8s)', () => {
       const target = (service.spec.ports as Node[])[0]!.targetPort;
       expect(target === PORT || target === 'http').toBe(true);
     });
+  });
+
+  it('the Job mounts the INI file where the Deployment does', () => {
+    const job = onlyObject('Job').spec.template.spec as Node;
+    const deployment = onlyObject('Deployment').spec.template.spec as Node;
+    const config = (pod: Node) => ({
+      mount: (pod.containers[0].volumeMounts as Node[]).find((m) => m.name === 'config'),
+      volume: (pod.volumes as Node[]).find((v) => v.name === 'config'),
+    });
+    expect(config(job)).toEqual(config(deployment));
   });
 
   it('the Job runs the migrations with the same image, secret and restrictions', () => {
@@ -336,6 +561,150 @@ describe('Kubernetes manifests (docker/k8s)', () => {
     expect(container.env).toEqual(deploymentContainer.env);
     expect(container.securityContext).toEqual(deploymentContainer.securityContext);
     expect(pod.securityContext.runAsNonRoot).toBe(true);
+  });
+});
+
+const KUSTOMIZE = kustomizeCommand();
+if (KUSTOMIZE === null) {
+  process.stderr.write(
+    'SKIPPED (kustomize missing): install kubectl (kubectl kustomize) or kustomize\n',
+  );
+}
+
+/** The objects `kustomize build` renders from `dir`. */
+function kustomize(dir: string): Node[] {
+  const [command, subcommand] = KUSTOMIZE!;
+  const result = spawnSync(command, [subcommand, dir], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  return parseAllDocuments(result.stdout).map((doc) => doc.toJS() as Node);
+}
+
+/** A scratch copy of docker/k8s/ at `<tmp>/base`, for variations; removed by the caller. */
+function scratchCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'automx2-k8s-'));
+  cpSync(K8S, join(dir, 'base'), { recursive: true });
+  return dir;
+}
+
+const renderedOnly = (objects: Node[], kind: string): Node => {
+  const found = objects.filter((object) => object.kind === kind);
+  expect({ kind, count: found.length }).toEqual({ kind, count: 1 });
+  return found[0]!;
+};
+
+(KUSTOMIZE ? describe : describe.skip)('kustomize build of docker/k8s/ (the real tool)', () => {
+  const rendered = () => kustomize(K8S);
+  const configMapOf = (object: Node) =>
+    (object.spec.template.spec.volumes as Node[]).find((volume) => volume.name === 'config')!
+      .configMap.name as string;
+
+  it('renders the Job and a ConfigMap with a hashed name, mounted by the Deployment and the Job', () => {
+    const objects = rendered();
+    const configMap = renderedOnly(objects, 'ConfigMap');
+    expect(configMap.metadata.name).toMatch(/^automx2-config-[a-z0-9]{10}$/);
+    expect(configMap.data['automx2.conf']).toBe(read(join(K8S, 'automx2.conf')));
+    for (const kind of ['Deployment', 'Job']) {
+      expect({ kind, name: configMapOf(renderedOnly(objects, kind)) }).toEqual({
+        kind,
+        name: configMap.metadata.name,
+      });
+    }
+    expect(objects.map((object) => object.kind as string).sort()).toEqual(
+      [
+        'ConfigMap',
+        'Deployment',
+        'Ingress',
+        'Job',
+        'NetworkPolicy',
+        'PodDisruptionBudget',
+        'Service',
+      ].sort(),
+    );
+  });
+
+  it('gives the Deployment and the Job the image of `images:`', () => {
+    const objects = rendered();
+    const [image] = kustomization().images as [Node];
+    const expected = `${image.newName}:${image.newTag}`;
+    for (const kind of ['Deployment', 'Job']) {
+      const containers = renderedOnly(objects, kind).spec.template.spec.containers as Node[];
+      for (const container of containers) {
+        expect({ kind, image: container.image }).toEqual({ kind, image: expected });
+      }
+    }
+  });
+
+  it('a changed automx2.conf changes the ConfigMap name, so the Deployment rolls', () => {
+    const dir = scratchCopy();
+    try {
+      const before = configMapOf(renderedOnly(kustomize(join(dir, 'base')), 'Deployment'));
+      const conf = join(dir, 'base', 'automx2.conf');
+      writeFileSync(conf, read(conf).replace('loglevel = INFO', 'loglevel = WARNING'));
+      const after = configMapOf(renderedOnly(kustomize(join(dir, 'base')), 'Deployment'));
+      expect(after).toMatch(/^automx2-config-/);
+      expect(after).not.toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('selects exactly the ConfigMap and the Job for the migration step of README', () => {
+    const selected = rendered()
+      .filter((object) =>
+        ['config', 'migrate'].includes(object.metadata.labels?.['app.kubernetes.io/component']),
+      )
+      .map((object) => object.kind as string);
+    expect(selected.sort()).toEqual(['ConfigMap', 'Job']);
+  });
+
+  it("keeps the NetworkPolicy's and the Service's selectors on the rendered pods' labels", () => {
+    const objects = rendered();
+    const labels = renderedOnly(objects, 'Deployment').spec.template.metadata.labels as Node;
+    expect(labels).toEqual(
+      expect.objectContaining(renderedOnly(objects, 'NetworkPolicy').spec.podSelector.matchLabels),
+    );
+    expect(labels).toEqual(expect.objectContaining(renderedOnly(objects, 'Service').spec.selector));
+  });
+
+  it('adds the ServiceMonitor from an overlay that enables the component', () => {
+    const dir = scratchCopy();
+    try {
+      const overlay = join(dir, 'overlay');
+      mkdirSync(overlay);
+      writeFileSync(
+        join(overlay, 'kustomization.yaml'),
+        [
+          'apiVersion: kustomize.config.k8s.io/v1beta1',
+          'kind: Kustomization',
+          'namespace: mail',
+          'resources: [../base]',
+          'components: [../base/servicemonitor]',
+          'images:',
+          '  - name: registry.example.com/automx2-nest',
+          '    newName: registry.example.net/automx2-nest',
+          '    newTag: 9.9.9',
+          '',
+        ].join('\n'),
+      );
+      const objects = kustomize(overlay);
+      const monitor = renderedOnly(objects, 'ServiceMonitor');
+      expect(monitor.metadata.namespace).toBe('mail');
+      const service = renderedOnly(objects, 'Service');
+      expect(service.metadata.labels).toEqual(
+        expect.objectContaining(monitor.spec.selector.matchLabels),
+      );
+      // An overlay's `images:` sets the tag for both, as README says.
+      for (const kind of ['Deployment', 'Job']) {
+        expect(renderedOnly(objects, kind).spec.template.spec.containers[0].image).toBe(
+          'registry.example.net/automx2-nest:9.9.9',
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -497,6 +866,49 @@ describe('docker/compose.yaml', () => {
     expect(app.read_only).toBe(true);
     expect(app.cap_drop).toEqual(['ALL']);
   });
+
+  it('keeps the app port on an internal network: only nginx publishes a port', () => {
+    const networks = compose.networks as Record<string, Node | null>;
+    const names = (service: Node): string[] =>
+      Array.isArray(service.networks)
+        ? (service.networks as string[])
+        : Object.keys((service.networks as Record<string, unknown> | undefined) ?? {});
+    for (const name of ['automx2', 'migrate', 'db']) {
+      const attached = names(services[name]!);
+      expect({ name, attached: attached.length > 0 }).toEqual({ name, attached: true });
+      for (const network of attached) {
+        expect({ name, network, internal: networks[network]?.internal }).toEqual({
+          name,
+          network,
+          internal: true,
+        });
+      }
+    }
+    for (const [name, service] of Object.entries(services)) {
+      if (name !== 'nginx')
+        expect({ name, ports: service.ports }).toEqual({ name, ports: undefined });
+    }
+    // nginx reaches the service on the internal network and publishes through another.
+    const shared = names(services.nginx!).filter((network) => networks[network]?.internal);
+    expect(shared).toEqual(names(services.automx2!));
+    expect(names(services.nginx!).some((network) => networks[network]?.internal !== true)).toBe(
+      true,
+    );
+  });
+
+  it('trusts only nginx (its fixed address on that network) and turns /initdb/ off', () => {
+    const ini = compose.configs['automx2-conf'].content as string;
+    const { config } = loadMountedIni(ini);
+    expect(config.initdb).toBe('off');
+    const internal = (services.automx2!.networks as string[])[0]!;
+    const nginxAddress = (services.nginx!.networks as Record<string, Node>)[internal]!
+      .ipv4_address as string;
+    expect(config.trustedProxies).toEqual([nginxAddress]);
+    const subnet = (compose.networks[internal].ipam.config as Node[])[0]!.subnet as string;
+    const [base = '', bits = ''] = subnet.split('/');
+    expect(Number(bits)).toBe(24);
+    expect(nginxAddress.split('.').slice(0, 3)).toEqual(base.split('.').slice(0, 3));
+  });
 });
 
 describe('contrib samples', () => {
@@ -563,6 +975,8 @@ describe('contrib samples', () => {
     expect(settings('Type')).toEqual(['notify']);
     expect(settings('NotifyAccess')).toEqual(['all']);
     expect(settings('ExecStart')[0]).toMatch(/\/node \S+\/dist\/main\.js$/);
+    // SIGHUP reloads the signing files (and the log level) without a restart.
+    expect(settings('ExecReload')).toEqual(['/bin/kill -HUP $MAINPID']);
     expect(settings('DynamicUser').concat(settings('User'))).not.toEqual([]);
     for (const [key, value] of [
       ['NoNewPrivileges', 'yes'],

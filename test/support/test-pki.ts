@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import forge from 'node-forge';
 
 /**
  * A throwaway PKI made by the `openssl` command line, in a temporary directory:
@@ -32,6 +34,12 @@ export interface TestPki {
   readonly remove: () => void;
 }
 
+/**
+ * Validity of the certificates made here: longer than the 14 days within which the
+ * server warns about the signing certificate's expiry (issueSigner makes others).
+ */
+const VALID_DAYS = 30;
+
 function openssl(dir: string, args: readonly string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
@@ -50,7 +58,7 @@ function selfSignedCa(dir: string, name: string, subject: string): void {
     '-subj',
     subject,
     '-days',
-    '2',
+    String(VALID_DAYS),
     '-addext',
     'basicConstraints=critical,CA:TRUE',
     '-addext',
@@ -93,7 +101,7 @@ function issued(
     '-out',
     `${name}.pem`,
     '-days',
-    '2',
+    String(VALID_DAYS),
     '-sha256',
     '-extfile',
     `${name}.ext`,
@@ -146,4 +154,55 @@ export function createTestPki(): TestPki {
     read,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+export interface IssuedSigner {
+  /** PEM file of the certificate, issued by the intermediate CA. */
+  readonly cert: string;
+  /** PEM file of its (new, unencrypted RSA) key. */
+  readonly key: string;
+  /** The validity given, to the whole second. */
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+/**
+ * Another signer from the PKI's intermediate CA, with a new key and exactly the
+ * validity given (openssl's `-days` cannot make a certificate that expires within
+ * hours or has expired): a renewed certificate, or one about to expire. Made with
+ * node-forge, shaped like the PKI's own signer.
+ */
+export function issueSigner(
+  pki: TestPki,
+  name: string,
+  validity: { readonly notBefore: Date; readonly notAfter: Date },
+): IssuedSigner {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const issuer = forge.pki.certificateFromPem(pki.read(pki.intermediate));
+  const issuerKey = forge.pki.privateKeyFromPem(pki.read(join(pki.dir, 'intermediate.key')));
+  const certificate = forge.pki.createCertificate();
+  certificate.publicKey = forge.pki.publicKeyFromPem(
+    publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  );
+  certificate.serialNumber = `01${randomBytes(15).toString('hex')}`;
+  // X.509 times have whole seconds.
+  const notBefore = new Date(Math.floor(validity.notBefore.getTime() / 1000) * 1000);
+  const notAfter = new Date(Math.floor(validity.notAfter.getTime() / 1000) * 1000);
+  certificate.validity.notBefore = notBefore;
+  certificate.validity.notAfter = notAfter;
+  certificate.setSubject([{ name: 'commonName', value: 'autoconfig.example.com' }]);
+  certificate.setIssuer(issuer.subject.attributes);
+  certificate.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: [{ type: 2, value: 'autoconfig.example.com' }] },
+  ]);
+  certificate.sign(issuerKey, forge.md.sha256.create());
+  const cert = join(pki.dir, `${name}.pem`);
+  const key = join(pki.dir, `${name}.key`);
+  writeFileSync(cert, forge.pki.certificateToPem(certificate));
+  writeFileSync(key, keyPem);
+  return { cert, key, notBefore, notAfter };
 }
