@@ -3,7 +3,7 @@ import type { HttpRequest } from '../common/http-request';
 import { QueriedDomain } from '../common/queried-domain';
 import { mediaType, rawBody } from '../common/request-body';
 import { AutodiscoverService } from './autodiscover.service';
-import { poxBodyDomain } from './queried-domains';
+import { notePoxAddress, poxBodyDomain } from './queried-domains';
 
 /**
  * Public: Outlook POX and ActiveSync (mobilesync) Autodiscover. The path is matched
@@ -20,6 +20,10 @@ export class AutodiscoverController {
   @Header('Content-Type', 'application/xml')
   @QueriedDomain(poxBodyDomain)
   answer(@Req() request: HttpRequest): Promise<string> {
-    return this.autodiscover.document({ mediaType: mediaType(request), body: rawBody(request) });
+    return this.autodiscover.document({
+      mediaType: mediaType(request),
+      body: rawBody(request),
+      onAddress: (address) => notePoxAddress(request, address),
+    });
   }
 }

@@ -81,6 +81,16 @@ describe(AutodiscoverService.name, () => {
       expect(xml).toContain('<LoginName>Jo+Doe</LoginName>');
     });
 
+    it('tells onAddress the EMailAddress it read, once', async () => {
+      const { service } = setUp();
+      const seen: string[] = [];
+      await service.document({
+        ...post(outlookBody('jo@example.com')),
+        onAddress: (address) => seen.push(address),
+      });
+      expect(seen).toEqual(['jo@example.com']);
+    });
+
     it('gives each address its own answer from the per-domain template (cache on)', async () => {
       const { service, repository } = setUp(null, 60_000);
       const renderer = new AutodiscoverRenderer();

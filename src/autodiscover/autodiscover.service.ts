@@ -15,6 +15,8 @@ export interface AutodiscoverPost {
   /** Lower-cased media type without parameters; '' when the request has none. */
   readonly mediaType: string;
   readonly body: Buffer;
+  /** Told the `EMailAddress` the body names, once read (for the access log). */
+  readonly onAddress?: (address: string) => void;
 }
 
 /** Media types an Autodiscover body may have (parameters such as charset are allowed). */
@@ -49,6 +51,7 @@ export class AutodiscoverService {
       throw new DomainError('UNEXPECTED_CONTENT_TYPE', 'Unexpected content type');
     }
     const request = readAutodiscoverRequest(post.body);
+    if (request.emailAddress !== null) post.onAddress?.(request.emailAddress);
     if (request.schema === 'mobilesync') return this.mobilesync(request.emailAddress);
     if (request.emailAddress === null) throw missingArgument('EMailAddress');
     const address = parseEmailAddress(request.emailAddress);

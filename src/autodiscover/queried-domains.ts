@@ -1,38 +1,27 @@
-import { DomainError } from '../common/domain-error';
 import type { HttpRequest } from '../common/http-request';
 import type { QueriedDomainReader } from '../common/queried-domain';
-import { rawBody } from '../common/request-body';
 import { domainOfAddress } from '../mail-settings/address-domain';
 import { queryParamIgnoringCase } from './autodiscover-json.query';
-import { readAutodiscoverRequest } from './autodiscover-request.reader';
 
 /**
  * Where the Autodiscover routes take the address, for the access log's `domain`
  * (see common/queried-domain.ts).
  */
 
-/**
- * Bodies longer than this are not read a second time for the log. Outlook's requests
- * are about 400 bytes; a padded one (bench/memory-attack.js sends 60 KiB)
- * would double the parsing work at INFO.
- */
-export const MAX_LOGGED_POX_BODY = 4096;
+/** The address each POX request named, as the service read it (see notePoxAddress). */
+const poxAddresses = new WeakMap<HttpRequest, string>();
 
 /**
- * POX: `EMailAddress` of the body, read as the service reads it — a second time (about
- * 15 µs), as the service does not hand it on; nothing for a body over
- * MAX_LOGGED_POX_BODY bytes.
+ * Records the `EMailAddress` the service read from a POX body, so that the access log
+ * takes its domain from there instead of parsing the body a second time.
  */
-export const poxBodyDomain: QueriedDomainReader = (request) => {
-  const body = rawBody(request);
-  if (body.length > MAX_LOGGED_POX_BODY) return undefined;
-  try {
-    return domainOfAddress(readAutodiscoverRequest(body).emailAddress);
-  } catch (error) {
-    if (error instanceof DomainError) return undefined;
-    throw error;
-  }
-};
+export function notePoxAddress(request: HttpRequest, address: string): void {
+  poxAddresses.set(request, address);
+}
+
+/** POX: the domain of the `EMailAddress` the service read (nothing when it read none). */
+export const poxBodyDomain: QueriedDomainReader = (request) =>
+  domainOfAddress(poxAddresses.get(request));
 
 /** v2 JSON, query form: `Email=` (any case). */
 export const jsonQueryDomain: QueriedDomainReader = (request) =>

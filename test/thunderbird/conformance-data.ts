@@ -6,18 +6,9 @@
  * SMTP-only and incoming-only domains, IDN domains and IDN server names, placeholders.
  */
 
-export type DataSetName = 'sample' | 'seed-example' | 'rich';
+import type { ExportServer } from '../../src/cli/export-format';
 
-interface ExportServer {
-  readonly type: string;
-  readonly name: string;
-  readonly port: number;
-  readonly socket_type: string;
-  readonly user_name: string;
-  readonly authentication: string;
-  readonly prio: number;
-  readonly domains: readonly string[];
-}
+export type DataSetName = 'sample' | 'seed-example' | 'rich';
 
 function server(
   domain: string,
