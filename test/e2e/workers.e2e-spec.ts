@@ -193,6 +193,16 @@ describe(`workers = 2 (node:cluster) on ${ADAPTER}`, () => {
           ).set('Connection', 'close'),
         ),
       );
+      // The workers write their access lines after each answer, through a pipe: wait
+      // until all 16 have been read (or 10 s) before looking at them.
+      const accessLines = () =>
+        server
+          .stderr()
+          .slice(logged)
+          .match(/(POST|DELETE) \/initdb \d{3}/g)?.length ?? 0;
+      for (let waited = 0; accessLines() < answers.length && waited < 10_000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const log = server.stderr().slice(logged);
       expect(answers.map((answer) => `${answer.status} ${answer.text.slice(0, 80)}`)).toEqual(
         answers.map((answer) => `200 ${answer.text.slice(0, 80)}`),
