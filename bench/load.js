@@ -147,14 +147,15 @@ function wrkScript(plan, options = {}) {
     lines.push('local pool = {}');
     lines.push('init = function(args)');
     lines.push('  math.randomseed(tonumber(args[1]) or 1)');
+    // One block per entry: Lua allows at most 200 locals in scope in a function.
     for (const { weight, request } of plan.entries) {
       const body = request.body === undefined ? 'nil' : luaString(request.body);
       lines.push(
-        `  local r = wrk.format(${luaString(request.method)}, ${luaString(request.path)}, ` +
+        `  do local r = wrk.format(${luaString(request.method)}, ${luaString(request.path)}, ` +
           `${luaHeaders(request.headers)}, ${body})`,
       );
       if (anyVaries) lines.push(`  r = { text = r, vary = ${varies(request)} }`);
-      lines.push(`  for i = 1, ${weight} do pool[#pool + 1] = r end`);
+      lines.push(`  for i = 1, ${weight} do pool[#pool + 1] = r end end`);
     }
     lines.push('end');
     if (anyVaries) {

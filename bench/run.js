@@ -20,12 +20,13 @@ const { httpRequest, freePort } = require('./http-client');
 const { findWrk, runWrk, runAutocannon, stopLoad } = require('./load');
 const { summarise } = require('./profile-summary');
 const report = require('./report');
-const { scenario, SCENARIO_NAMES, SPREAD, SOAK, MEMORY_ATTACK } = require('./scenarios');
+const { scenario, SCENARIO_NAMES, SPREAD, SOAK, MEMORY_ATTACK, ADMIN } = require('./scenarios');
 const { seedDomains, explainLookups, benchDomainName } = require('./seed-domains');
 const { spawnNode, waitUntilReady, rssMiB, sampleRss, processTree } = require('./server-process');
 const { startAutomx2, seedExample, ENTRY } = require('./automx2-server');
 const { runSoak } = require('./soak');
 const { runMemoryAttack } = require('./memory-attack');
+const { runAdmin } = require('./admin');
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
@@ -45,6 +46,9 @@ const USAGE = `usage: npm run bench -- [options]
   ${MEMORY_ATTACK}            issue 14's memory attack (N ~60 KB Autodiscover POSTs for unknown domains,
                            then idle; RSS before/during/after), a run of its own:
                            \`npm run bench -- ${MEMORY_ATTACK} --requests 4000 --help\`
+  ${ADMIN}                    the admin API over N seeded domains (GET and PUT rates, list, search
+                           and shared-server latencies), a run of its own:
+                           \`npm run bench -- ${ADMIN} --domains 100000 --help\`
   --db sqlite|postgres|mysql        default sqlite (a file in a temp dir); others: a throwaway database
   --adapter fastify|express         default fastify
   --no-ceiling                      do not measure the framework ceiling (bench/framework-server.js,
@@ -217,6 +221,11 @@ async function main() {
     // `npm run bench -- memory-attack`: a run of its own (bench/memory-attack.js).
     if (selects(MEMORY_ATTACK)) {
       await runMemoryAttack(argv);
+      return;
+    }
+    // `npm run bench -- admin`: a run of its own (bench/admin.js).
+    if (selects(ADMIN)) {
+      await runAdmin(argv);
       return;
     }
     options = parseOptions(argv);

@@ -57,6 +57,8 @@ const SPREAD = 'autoconfig-spread';
 const SOAK = 'soak';
 /** `npm run bench -- memory-attack`: issue 14's memory attack (bench/memory-attack.js), alone. */
 const MEMORY_ATTACK = 'memory-attack';
+/** `npm run bench -- admin`: the admin API over N seeded domains (bench/admin.js), alone. */
+const ADMIN = 'admin';
 
 /**
  * @typedef {object} SoakEntry
@@ -222,4 +224,13 @@ function scenario(name, domains) {
   }
 }
 
-module.exports = { scenario, SCENARIO_NAMES, SPREAD, SOAK, MEMORY_ATTACK, SOAK_MIX, REQUESTS };
+module.exports = {
+  scenario,
+  SCENARIO_NAMES,
+  SPREAD,
+  SOAK,
+  MEMORY_ATTACK,
+  ADMIN,
+  SOAK_MIX,
+  REQUESTS,
+};

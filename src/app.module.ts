@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
 import { AutoconfigModule } from './autoconfig/autoconfig.module';
 import { AutodiscoverModule } from './autodiscover/autodiscover.module';
 import { AccessLogInterceptor } from './common/access-log.interceptor';
@@ -32,6 +33,8 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         RateLimitModule,
+        // The admin API exists only while a token file is configured.
+        ...(config.admin.tokensFile === null ? [] : [AdminModule]),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AppExceptionFilter },

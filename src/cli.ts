@@ -18,6 +18,10 @@ const USAGE = `usage: automx2-nest <command>
                                 name; --replace deletes everything first
   dns DOMAIN [--target HOST] [--autodiscover-host HOST] [--ttl SECONDS]
                                 print the DNS records to publish for DOMAIN (zone-file syntax)
+  token create NAME | list | revoke NAME [--file FILE]
+                                manage the admin API's tokens in FILE or admin_tokens_file:
+                                create prints a new token once, list names and creation
+                                times, revoke removes one; servers follow within 10 s
   help                          print this text
   --version                     print the version and the commit it was built from
 Every command reads the same configuration (AUTOMX2_CONF or the standard locations,
@@ -42,6 +46,8 @@ export async function runCli(argv: readonly string[]): Promise<void> {
       return (await import('./cli/import.command')).runImport(rest);
     case 'dns':
       return (await import('./cli/dns.command')).runDns(rest);
+    case 'token':
+      return (await import('./cli/token.command')).runToken(rest);
     case 'help':
     case '--help':
     case '-h':

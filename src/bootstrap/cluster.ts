@@ -5,6 +5,7 @@ import type { Logger } from '@nestjs/common';
 import type { AppLogger } from '../common/app-logger';
 import { describeBuild } from '../common/build-info';
 import type { AppConfig } from '../config/app-config';
+import { relayChangesBetweenWorkers } from '../database/change-broadcast.cluster';
 import { loadConfig, type CommandLineOverrides } from '../config/load-config';
 import type { Hangups } from '../reload/hangup';
 import { reloadConfiguration } from '../reload/reload';
@@ -50,7 +51,8 @@ export interface PrimaryLogging {
  * The primary of `workers` > 1 (node:cluster): forks the workers, which share the
  * listen socket and load the same configuration; reports readiness once all listen;
  * replaces workers that exit (cluster-policy.ts); forwards SIGTERM/SIGINT and exits
- * once every worker has; forwards SIGHUP, on which each worker reloads for itself.
+ * once every worker has; forwards SIGHUP, on which each worker reloads for itself; passes
+ * a worker's data changes on to the others (change-broadcast.cluster.ts).
  */
 export function runPrimary(
   config: AppConfig,
@@ -58,6 +60,7 @@ export function runPrimary(
   { log, logger, hangups }: PrimaryLogging,
 ): void {
   cluster.setupPrimary({ exec: WORKER_SCRIPT, args: workerArgs(overrides) });
+  relayChangesBetweenWorkers(cluster);
   const policy = restartPolicy(config.workers);
   const alive = new Map<number, Worker>();
   const listening = new Set<number>();

@@ -3,6 +3,10 @@ import type { INestApplication, LoggerService, NestApplicationOptions } from '@n
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { errorBody } from '../admin/http/admin-error-answer';
+import { isAdminApiPath, isImportPath } from '../admin/http/admin-paths';
+import { publishOpenApiDocument } from '../admin/http/openapi-build';
+import { JSON_TYPE } from '../admin/http/views';
 import { AppModule } from '../app.module';
 import type { AppConfig } from '../config/app-config';
 import {
@@ -20,7 +24,9 @@ import { trailingSlashRedirect } from './trailing-slash';
 /**
  * Builds the application on the configured HTTP adapter. Everything adapter-specific
  * lives here: every request body arrives as raw bytes (controllers parse XML and JSON
- * themselves, the same way on both adapters), limited to `body_limit`.
+ * themselves, the same way on both adapters), limited to `body_limit` — except the
+ * admin API's `POST /import`, limited to `admin_import_limit`. With the admin API on,
+ * its OpenAPI document is built here, once the application exists.
  */
 export async function createApp(
   config: AppConfig,
@@ -34,7 +40,25 @@ export async function createApp(
   // No enableShutdownHooks(): serve.ts owns SIGTERM/SIGINT (close, then exit 0). Nest's
   // own handler would race it and re-raise the signal, ending the process by SIGTERM.
   // app.close() still runs every onApplicationShutdown hook.
+  if (adminApiOn(config)) publishOpenApiDocument(app);
   return app;
+}
+
+const adminApiOn = (config: AppConfig) => config.admin.tokensFile !== null;
+
+/**
+ * The short answer to a request target the framework refuses before routing (a path
+ * whose percent escapes do not decode): text, or the admin API's JSON under its paths.
+ */
+function badRequestAnswer(config: AppConfig, url: string): { type: string; body: string } {
+  return adminApiOn(config) && isAdminApiPath(url)
+    ? { type: JSON_TYPE, body: errorBody('bad request') }
+    : { type: 'text/plain; charset=utf-8', body: BAD_REQUEST_MESSAGE };
+}
+
+/** Whether a request's body may be `admin_import_limit` long (POST /import, API on). */
+function takesImportLimit(config: AppConfig, url: string): boolean {
+  return adminApiOn(config) && isImportPath(url);
 }
 
 async function createFastifyApp(
@@ -51,14 +75,13 @@ async function createFastifyApp(
       ignoreTrailingSlash: true,
       maxParamLength: SERVER_LIMITS.maxHeaderSize,
     },
-    // Errors Fastify answers itself get our short text/plain, never its JSON (which
-    // echoes the URL, query and all): an undecodable path, and the parser's refusals.
+    // Errors Fastify answers itself get our short text/plain (the admin API's JSON under
+    // its paths), never Fastify's JSON (which echoes the URL, query and all): an
+    // undecodable path, and the parser's refusals.
     // (Fastify's reply type is generic over route schemas; only code/header/send are used.)
-    frameworkErrors: (_error: unknown, _request: unknown, reply: unknown) => {
-      (reply as TextReply)
-        .code(400)
-        .header('Content-Type', 'text/plain; charset=utf-8')
-        .send(BAD_REQUEST_MESSAGE);
+    frameworkErrors: (_error: unknown, request: { url: string }, reply: unknown) => {
+      const answer = badRequestAnswer(config, request.url);
+      (reply as TextReply).code(400).header('Content-Type', answer.type).send(answer.body);
     },
     clientErrorHandler: answerClientError,
     logger: false,
@@ -81,6 +104,11 @@ async function createFastifyApp(
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
     done(null, body);
+  });
+  // A route's own limit overrides the parser's (bodyLimit above); Nest registers its
+  // routes at init, after this hook is in place.
+  fastify.addHook('onRoute', (route) => {
+    if (takesImportLimit(config, route.url)) route.bodyLimit = config.admin.importLimit;
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     dropUnusableContentType(request.raw.headers);
@@ -136,9 +164,10 @@ async function createExpressApp(
       next: () => void,
     ) => {
       if (isMalformedPath(request.url)) {
+        const answer = badRequestAnswer(config, request.url);
         response.statusCode = 400;
-        response.setHeader('Content-Type', 'text/plain; charset=utf-8');
-        response.end(BAD_REQUEST_MESSAGE);
+        response.setHeader('Content-Type', answer.type);
+        response.end(answer.body);
         return;
       }
       if (tooManyHeaders(request.rawHeaders)) {
@@ -159,7 +188,15 @@ async function createExpressApp(
     },
   );
   app.use(keepContentTypeAsSet);
-  app.useBodyParser('raw', { type: () => true, limit: config.bodyLimit });
+  // Two readers with their own limits; each reads the requests its `type` picks.
+  app.useBodyParser('raw', {
+    type: (request: { url: string }) => takesImportLimit(config, request.url),
+    limit: config.admin.importLimit,
+  });
+  app.useBodyParser('raw', {
+    type: (request: { url: string }) => !takesImportLimit(config, request.url),
+    limit: config.bodyLimit,
+  });
   const server: Server = app.getHttpServer();
   hardenServer(server);
   // Node's default answer to a request its parser refuses has no body; ours matches

@@ -19,16 +19,18 @@ export interface StartupCheck {
 /**
  * Every check start-up makes before it serves: the configuration (file, keys, values,
  * environment) and the files it names that start-up reads, the signing certificate, key
- * and chain (loadProfileSigner: RSA, unencrypted, the key belongs to the certificate).
+ * and chain (loadProfileSigner: RSA, unencrypted, the key belongs to the certificate),
+ * and the admin API's token file (checkTokenFile: readable and well-formed if present).
  * `serve` refuses to start on any problem (loadStartupConfig); `check-config` lists them.
  */
 export async function checkStartup(options: LoadOptions = {}): Promise<StartupCheck> {
   const inspection = inspectConfig(options);
   const fileProblems = await signingProblems(inspection.config);
+  const tokens = await adminTokenFileCheck(inspection.config);
   return {
     config: inspection.problems.length === 0 ? inspection.config : null,
-    warnings: inspection.warnings,
-    problems: [...inspection.problems, ...fileProblems],
+    warnings: [...inspection.warnings, ...tokens.warnings],
+    problems: [...inspection.problems, ...fileProblems, ...tokens.problems],
   };
 }
 
@@ -51,4 +53,13 @@ async function signingProblems(config: AppConfig): Promise<readonly string[]> {
     if (error instanceof ConfigProblems) return error.problems;
     throw error;
   }
+}
+
+/** The token file's problems and warnings (none while the admin API is off). */
+async function adminTokenFileCheck(
+  config: AppConfig,
+): Promise<{ readonly problems: readonly string[]; readonly warnings: readonly string[] }> {
+  if (config.admin.tokensFile === null) return { problems: [], warnings: [] };
+  const { checkTokenFile } = await import('../admin/auth/token-file-check');
+  return checkTokenFile(config);
 }

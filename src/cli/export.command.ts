@@ -1,37 +1,44 @@
-import { writeFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { loadCliConfig, withDatabase } from './cli-context';
-import { CliError } from './cli.errors';
 import { parseCommandArgs } from './command-args';
-import { containsSecrets, documentFromSnapshot, serialiseDocument } from './export-document';
+import { emptyTally } from './export-document';
 
-/** `export [file.json]`: every row as an export document, to the file or stdout. */
+/**
+ * `export [file.json]`: every row as an export document, streamed from one database read
+ * (export-stream.ts) to the file or stdout. The file is replaced only once the document
+ * is complete (replace-file.ts).
+ */
 export async function runExport(argv: readonly string[]): Promise<void> {
   const args = parseCommandArgs('export', argv, {}, { min: 0, max: 1 });
   const file = args.positionals[0];
+  const toStdout = file === undefined || file === '-';
   const loaded = loadCliConfig();
   if (!loaded) return;
-  const document = await withDatabase(loaded, async (connection) => {
-    const { ExportRepository } = await import('../database/export.repository');
-    return documentFromSnapshot(await new ExportRepository(connection).snapshot());
+  const tally = emptyTally();
+  await withDatabase(loaded, async (connection) => {
+    const [{ ExportRepository }, { exportDocumentStream }, { replaceFile }] = await Promise.all([
+      import('../database/export.repository'),
+      import('./export-stream'),
+      import('./replace-file'),
+    ]);
+    const document = exportDocumentStream(new ExportRepository(connection), { tally });
+    await (toStdout ? toStandardOutput(document) : replaceFile(file, document));
   });
-  if (containsSecrets(document)) {
+  if (tally.containsSecrets) {
     process.stderr.write(
       'warning: the export contains LDAP bind credentials (bind_user, bind_password): ' +
         'keep it as secret as the database\n',
     );
   }
-  const text = serialiseDocument(document);
-  if (file === undefined || file === '-') {
-    process.stdout.write(text);
-    return;
+  if (!toStdout) {
+    process.stderr.write(
+      `exported ${tally.domains} domains of ${tally.providers} providers to ${file}\n`,
+    );
   }
-  try {
-    // Owner-only for a new file: the document may hold bind passwords.
-    writeFileSync(file, text, { mode: 0o600 });
-  } catch (error) {
-    throw new CliError(`${file}: cannot write: ${(error as Error).message}`);
-  }
-  process.stderr.write(
-    `exported ${document.domains.length} domains of ${document.providers.length} providers to ${file}\n`,
-  );
+}
+
+/** Standard output stays open afterwards (other output may follow). */
+function toStandardOutput(document: Readable): Promise<void> {
+  return pipeline(document, process.stdout, { end: false });
 }

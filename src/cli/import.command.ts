@@ -1,13 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { DataSource } from 'typeorm';
 import { UsageError } from '../bootstrap/cli-args';
 import { DomainError } from '../common/domain-error';
-import type { SeedPlan } from '../initdb/seed-plan';
+import type { SeedPlan } from '../provisioning/plan';
 import type { MergeReport } from '../database/plan-merge';
 import type { SeedRepository } from '../database/seed.repository';
 import { loadCliConfig, withDatabase } from './cli-context';
 import { CliError } from './cli.errors';
 import { parseCommandArgs } from './command-args';
-import { readImportDocument, type ImportDocument } from './import-document';
+import { readImportDocument, type ImportDocument } from '../provisioning/import-document';
 
 type ImportMode = 'empty-only' | 'merge' | 'replace';
 
@@ -43,7 +45,7 @@ export async function runImport(argv: readonly string[]): Promise<void> {
     ]);
     const applied = await runMigrationsExclusively(connection.dataSource);
     for (const migration of applied) process.stderr.write(`applied ${migration.name}\n`);
-    // A process of its own: no cache of a running server to tell (they expire by cache_ttl).
+    // A process of its own, without caches: running servers are told below.
     const seeds = new SeedRepository(connection, new DataChanges());
     try {
       await load(seeds, mode, document);
@@ -53,7 +55,26 @@ export async function runImport(argv: readonly string[]): Promise<void> {
       }
       throw error;
     }
+    await announceImport(connection.dataSource);
   });
+}
+
+/**
+ * Tells running servers on PostgreSQL, after the commit, to drop their caches (they
+ * LISTEN: ChangeBroadcast); elsewhere they see the import within cache_ttl. The import
+ * stands even when this fails, so it is a warning, not an error.
+ */
+async function announceImport(dataSource: DataSource): Promise<void> {
+  const { notifyChange } = await import('../database/change-broadcast');
+  try {
+    await notifyChange(dataSource, randomUUID());
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    process.stderr.write(
+      `warning: running servers were not told of the import (${reason}); ` +
+        'they see it within cache_ttl\n',
+    );
+  }
 }
 
 function readDocument(file: string): ImportDocument {

@@ -45,7 +45,8 @@ export function redactSecrets(text: string): string {
  * commit, a stop signal, what a reload changed), so every log shows them.
  *
  * A LogRecord message (the access log's) becomes a JSON line with its fields in place of
- * `message`, or a text line with its `text()`.
+ * `message`, or a text line with its `text()`; one marked `everyLevel` (the admin API's
+ * audit trail) is written at every level, as notice lines are.
  */
 export class AppLogger implements LoggerService {
   private enabled: Set<NestLogLevel>;
@@ -101,7 +102,8 @@ export class AppLogger implements LoggerService {
   }
 
   private emit(level: NestLogLevel, message: unknown, rest: unknown[]): void {
-    if (!this.enabled.has(level)) return;
+    const always = message instanceof LogRecord && message.everyLevel;
+    if (!always && !this.enabled.has(level)) return;
     // Nest passes the context last; error() may pass a stack before it.
     const context = typeof rest[rest.length - 1] === 'string' ? String(rest.pop()) : undefined;
     if (message instanceof LogRecord) {

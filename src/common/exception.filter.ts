@@ -7,6 +7,15 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import {
+  adminErrorAnswer,
+  INTERNAL_ERROR,
+  unmatchedAnswer,
+  type ErrorAnswer,
+} from '../admin/http/admin-error-answer';
+import { sendErrorAnswer } from '../admin/http/error-reply';
+import { isAdminApiPath, pathOf } from '../admin/http/admin-paths';
+import { AppConfigService } from '../config/app-config.service';
 import { DomainError } from './domain-error';
 import { ERROR_STATUS } from './error-status';
 import type { HttpRequest } from './http-request';
@@ -17,19 +26,31 @@ const RETRY_AFTER_SECONDS = '5';
 /**
  * Maps every error to a status and a short text/plain body: domain errors through the
  * one table in error-status.ts, unmatched routes to 404, 405 (with Allow) or the
- * OPTIONS answer, anything unexpected to 500 without details.
+ * OPTIONS answer, anything unexpected to 500 without details. While the admin API is
+ * on, what reaches this filter under `/admin/api/` (unknown paths, wrong methods,
+ * bodies refused before a route runs) is answered as the admin API's JSON instead.
  */
 @Catch()
 export class AppExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+  private readonly adminApi: boolean;
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    config: AppConfigService,
+  ) {
+    this.adminApi = config.values.admin.tokensFile !== null;
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<HttpRequest>();
     const response: unknown = http.getResponse();
     const adapter = this.adapterHost.httpAdapter;
+    if (this.adminApi && isAdminApiPath(request.url)) {
+      sendErrorAnswer(adapter, response, this.adminAnswer(exception, request));
+      return;
+    }
     const reply = (status: number, body: string, headers: Record<string, string> = {}) => {
       for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
       if (status === (HttpStatus.NO_CONTENT as number)) {
@@ -64,12 +85,24 @@ export class AppExceptionFilter implements ExceptionFilter {
       );
       return;
     }
+    this.logUnexpected(exception, request);
+    reply(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+  }
+
+  private adminAnswer(exception: unknown, request: HttpRequest): ErrorAnswer {
+    if (exception instanceof HttpException && exception.getStatus() === 404) {
+      return unmatchedAnswer(request.method, allowedMethods(pathOf(request.url), true));
+    }
+    const answer = adminErrorAnswer(exception);
+    if (answer !== null) return answer;
+    this.logUnexpected(exception, request);
+    return INTERNAL_ERROR;
+  }
+
+  private logUnexpected(exception: unknown, request: HttpRequest): void {
     const message =
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-    this.logger.error(
-      `unexpected error on ${request.method} ${request.url.split('?')[0]}: ${message}`,
-    );
-    reply(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+    this.logger.error(`unexpected error on ${request.method} ${pathOf(request.url)}: ${message}`);
   }
 
   private replyUnmatched(

@@ -1,4 +1,4 @@
-import { allowedMethods, KNOWN_ROUTES } from './known-routes';
+import { ADMIN_ROUTES, allowedMethods, KNOWN_ROUTES } from './known-routes';
 
 const READ = ['GET', 'HEAD'];
 
@@ -72,6 +72,63 @@ describe(allowedMethods.name, () => {
     ];
     for (const path of samples) {
       expect(KNOWN_ROUTES.filter((route) => route.pattern.test(path))).toHaveLength(1);
+    }
+  });
+});
+
+describe('the admin routes', () => {
+  const RESOURCE = ['GET', 'HEAD', 'PUT', 'DELETE'];
+
+  it.each([
+    ['/admin/api/v1/domains', READ],
+    ['/admin/api/v1/domains/', READ],
+    ['/admin/api/v1/domains/example.com', RESOURCE],
+    ['/admin/api/v1/domains/b%C3%BCcher.example/', RESOURCE],
+    ['/ADMIN/API/V1/Domains/x', RESOURCE],
+    ['/admin/api/v1/servers', READ],
+    ['/admin/api/v1/servers/4', RESOURCE],
+    ['/admin/api/v1/servers/4/domains', READ],
+    ['/admin/api/v1/davservers/x', RESOURCE],
+    ['/admin/api/v1/ldapservers/1/domains/', READ],
+    ['/admin/api/v1/providers', READ],
+    ['/admin/api/v1/import', ['POST']],
+    ['/admin/api/v1/export', READ],
+    ['/admin/api/v1/openapi.json', READ],
+  ])('%s allows %j while the API is on, and is unknown otherwise', (path, methods) => {
+    expect(allowedMethods(path, true)).toEqual(methods);
+    expect(allowedMethods(path)).toBeNull();
+    expect(allowedMethods(path, false)).toBeNull();
+  });
+
+  it.each([
+    '/admin',
+    '/admin/api',
+    '/admin/api/v1',
+    '/admin/api/v1/',
+    '/admin/api/v2/domains',
+    '/admin/api/v1/domains/a/b',
+    '/admin/api/v1/domainsx',
+    '/admin/api/v1/servers/1/domains/x',
+    '/admin/api/v1/routers/1',
+    '/admin/api/v1/openapi.jsonx',
+    '/admin/api/v1/openapiXjson',
+    '/admin/api/v1/import/x',
+  ])('%j is unknown even while the API is on', (path) => {
+    expect(allowedMethods(path, true)).toBeNull();
+  });
+
+  it('does not change the public routes while the API is on', () => {
+    expect(allowedMethods('/initdb/', true)).toEqual(['GET', 'HEAD', 'POST', 'DELETE']);
+    expect(allowedMethods('/nope', true)).toBeNull();
+  });
+
+  it('lists every GET route with HEAD, OPTIONS nowhere, and no path twice', () => {
+    for (const route of ADMIN_ROUTES) {
+      if (route.methods.includes('GET')) expect(route.methods).toContain('HEAD');
+      expect(route.methods).not.toContain('OPTIONS');
+    }
+    for (const path of ['/admin/api/v1/servers/1', '/admin/api/v1/servers/1/domains']) {
+      expect(ADMIN_ROUTES.filter((route) => route.pattern.test(path))).toHaveLength(1);
     }
   });
 });

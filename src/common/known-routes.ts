@@ -1,6 +1,8 @@
+import { SHARED_KINDS } from '../admin/http/admin-paths';
+
 /**
  * Every public path with the methods it answers, for `405 Method Not Allowed` (with
- * `Allow`) and `OPTIONS`. test/e2e/routes.e2e-spec.ts checks the table against the
+ * `Allow`) and `OPTIONS`. test/e2e/routes.e2e-spec.ts checks the tables against the
  * real routes.
  */
 export interface KnownRoute {
@@ -23,7 +25,33 @@ export const KNOWN_ROUTES: readonly KnownRoute[] = [
   { pattern: /^\/metrics\/?$/i, methods: READ },
 ];
 
-/** The methods allowed on a path (without query), or null for an unknown path. */
-export function allowedMethods(path: string): readonly string[] | null {
-  return KNOWN_ROUTES.find((route) => route.pattern.test(path))?.methods ?? null;
+const RESOURCE = ['GET', 'HEAD', 'PUT', 'DELETE'] as const;
+const adminPath = (rest: string) => new RegExp(`^/admin/api/v1/${rest}/?$`, 'i');
+
+/**
+ * The admin API's paths (`/admin/api/v1/…`), consulted only while the API is on
+ * (`admin_tokens_file` set); otherwise those paths are unknown like any other. One row
+ * per route and shared kind.
+ */
+export const ADMIN_ROUTES: readonly KnownRoute[] = [
+  { pattern: adminPath('domains'), methods: READ },
+  { pattern: adminPath('domains/[^/]+'), methods: RESOURCE },
+  ...SHARED_KINDS.flatMap((kind) => [
+    { pattern: adminPath(kind), methods: READ },
+    { pattern: adminPath(`${kind}/[^/]+`), methods: RESOURCE },
+    { pattern: adminPath(`${kind}/[^/]+/domains`), methods: READ },
+  ]),
+  { pattern: adminPath('import'), methods: ['POST'] },
+  { pattern: adminPath('export'), methods: READ },
+  { pattern: adminPath('openapi\\.json'), methods: READ },
+];
+
+/**
+ * The methods allowed on a path (without query), or null for an unknown path. The admin
+ * routes count only when `adminApi` is true (the API is on).
+ */
+export function allowedMethods(path: string, adminApi = false): readonly string[] | null {
+  const found = KNOWN_ROUTES.find((route) => route.pattern.test(path));
+  if (found !== undefined || !adminApi) return found?.methods ?? null;
+  return ADMIN_ROUTES.find((route) => route.pattern.test(path))?.methods ?? null;
 }

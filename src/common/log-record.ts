@@ -13,4 +13,12 @@ export abstract class LogRecord {
 
   /** The same information as one readable line. */
   abstract text(): string;
+
+  /**
+   * Whether the line is written whatever `loglevel` is, like AppLogger.notice lines: an
+   * audit trail must not depend on the level.
+   */
+  get everyLevel(): boolean {
+    return false;
+  }
 }

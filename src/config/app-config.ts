@@ -104,4 +104,15 @@ export interface AppConfig {
    * is a node:cluster primary that forks that many workers sharing the listen socket.
    */
   readonly workers: number;
+  readonly admin: AdminConfig;
+}
+
+/** The admin API (`admin_*`): off while `tokensFile` is null. */
+export interface AdminConfig {
+  /** `admin_tokens_file`: the file of token names and hashes; null = the API is off. */
+  readonly tokensFile: string | null;
+  /** `admin_import_limit`: largest body of POST /admin/api/v1/import, in bytes. */
+  readonly importLimit: number;
+  /** `admin_auth_failures`: failed authentications per client and minute before 429. */
+  readonly authFailures: number;
 }

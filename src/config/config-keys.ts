@@ -131,6 +131,9 @@ export interface ConfigValues {
   mobileconfig_sign_key?: string;
   mobileconfig_sign_chain?: string;
   workers?: number;
+  admin_tokens_file?: string;
+  admin_import_limit?: number;
+  admin_auth_failures?: number;
 }
 
 type KeyParsers = { [K in keyof ConfigValues]-?: (value: string) => ConfigValues[K] };
@@ -177,6 +180,9 @@ export const CONFIG_KEYS: KeyParsers = {
   mobileconfig_sign_key: parseFileName,
   mobileconfig_sign_chain: parseFileName,
   workers: (v) => parseInteger(v, 1, MAX_WORKERS),
+  admin_tokens_file: parseFileName,
+  admin_import_limit: (v) => parseInteger(v, 1024, 1024 * 1024 * 1024),
+  admin_auth_failures: (v) => parseInteger(v, 1, 10_000),
 };
 
 export function isConfigKey(key: string): key is keyof ConfigValues {

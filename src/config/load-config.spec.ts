@@ -242,6 +242,13 @@ describe(loadConfig.name, () => {
       rate_limit_window: ['90', ({ config }) => config.rateLimit.windowMs, 90_000],
       rate_limit_loopback: ['yes', ({ config }) => config.rateLimit.loopback, true],
       workers: ['4', ({ config }) => config.workers, 4],
+      admin_tokens_file: [
+        '/etc/automx2/admin-tokens.json',
+        ({ config }) => config.admin.tokensFile,
+        '/etc/automx2/admin-tokens.json',
+      ],
+      admin_import_limit: ['1048576', ({ config }) => config.admin.importLimit, 1048576],
+      admin_auth_failures: ['5', ({ config }) => config.admin.authFailures, 5],
     };
 
     it('has an example for every key it reads', () => {

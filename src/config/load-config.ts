@@ -132,6 +132,11 @@ export function inspectConfig(options: LoadOptions = {}): ConfigInspection {
       loopback: values.rate_limit_loopback ?? false,
     },
     workers: values.workers ?? 1,
+    admin: {
+      tokensFile: values.admin_tokens_file ?? null,
+      importLimit: values.admin_import_limit ?? 16 * 1024 * 1024,
+      authFailures: values.admin_auth_failures ?? 10,
+    },
   };
   return { config, warnings, problems };
 }

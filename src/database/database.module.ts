@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfigService } from '../config/app-config.service';
+import { ChangeBroadcast } from './change-broadcast.service';
 import { dataSourceOptions } from './data-source-options';
 import { DataChanges } from './data-changes';
 import { DatabaseConnection } from './database-connection.service';
@@ -8,7 +9,10 @@ import { DomainSettingsRepository } from './domain-settings.repository';
 import { SchemaService } from './schema.service';
 import { SeedRepository } from './seed.repository';
 
-/** The data layer: one DataSource, its lifecycle, and intention-named repositories. */
+/**
+ * The data layer: one DataSource, its lifecycle, intention-named repositories, and the
+ * announcement of changes to other processes (ChangeBroadcast).
+ */
 @Global()
 @Module({
   imports: [
@@ -22,6 +26,7 @@ import { SeedRepository } from './seed.repository';
     }),
   ],
   providers: [
+    ChangeBroadcast,
     DatabaseConnection,
     DataChanges,
     DomainSettingsRepository,

@@ -1,123 +1,79 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
 import type { DavServer, LdapServer, MailServer, Provider } from '../mail-settings/domain-settings';
 import { DatabaseConnection } from './database-connection.service';
-import { DavServerEntity } from './entities/davserver.entity';
-import { DomainEntity } from './entities/domain.entity';
-import { LdapServerEntity } from './entities/ldapserver.entity';
-import { ProviderEntity } from './entities/provider.entity';
-import { ServerEntity } from './entities/server.entity';
-import { toInteger, type Row } from './row-values';
+import { engineOf } from './engine';
+import {
+  exportSql,
+  type ExportDomainRow,
+  type LinkKey,
+  type NamedLink,
+  type PagedStatement,
+} from './export-sql';
+import { openReadSession, type ReadSession } from './read-session';
 
-export interface SnapshotDomain {
-  readonly id: number;
-  readonly name: string;
-  readonly providerId: number;
-  readonly ldapserverId: number | null;
+export type { ExportDomainRow, LinkKey, NamedLink } from './export-sql';
+
+/**
+ * The seven tables page by page, each in id order (link tables: by owner, then domain).
+ * `after` is the key of the last row of the previous page, null for the first page; an
+ * empty page ends the table.
+ */
+export interface ExportPages {
+  providers(after: number | null): Promise<readonly Provider[]>;
+  ldapServers(after: number | null): Promise<readonly LdapServer[]>;
+  domains(after: number | null): Promise<readonly ExportDomainRow[]>;
+  servers(after: number | null): Promise<readonly MailServer[]>;
+  davServers(after: number | null): Promise<readonly DavServer[]>;
+  serverLinks(after: LinkKey | null): Promise<readonly NamedLink[]>;
+  davServerLinks(after: LinkKey | null): Promise<readonly NamedLink[]>;
 }
 
-/** A row of `server_domain` or `davserver_domain`. */
-export interface SnapshotLink {
-  readonly ownerId: number;
-  readonly domainId: number;
+/** ExportPages read from one snapshot; `close()` ends the read (always call it). */
+export interface ExportReader extends ExportPages {
+  close(): Promise<void>;
 }
 
-/** Every row of the seven tables, each table in id (link tables: key) order. */
-export interface DatabaseSnapshot {
-  readonly providers: readonly Provider[];
-  readonly ldapServers: readonly LdapServer[];
-  readonly domains: readonly SnapshotDomain[];
-  readonly servers: readonly MailServer[];
-  readonly davServers: readonly DavServer[];
-  readonly serverDomains: readonly SnapshotLink[];
-  readonly davServerDomains: readonly SnapshotLink[];
-}
-
-const byId = { order: { id: 'ASC' as const } };
-
-/** Reads the whole database for `automx2-nest export`, in one consistent transaction. */
+/**
+ * Reads the whole database for an export (`automx2-nest export`, `GET /admin/api/v1/export`)
+ * without holding it in memory: one read transaction (a consistent snapshot while others
+ * write, read-session.ts), read in pages as the caller asks for them.
+ */
 @Injectable()
 export class ExportRepository {
   constructor(private readonly connection: DatabaseConnection) {}
 
-  snapshot(): Promise<DatabaseSnapshot> {
-    return this.connection.run((dataSource) =>
-      consistently(dataSource, async (manager) => ({
-        providers: (await manager.find(ProviderEntity, byId)).map((row) => ({
-          id: row.id,
-          name: row.name,
-          shortName: row.shortName,
-        })),
-        ldapServers: (await manager.find(LdapServerEntity, byId)).map((row) => ({
-          id: row.id,
-          name: row.name,
-          port: row.port,
-          useSsl: row.useSsl,
-          searchBase: row.searchBase,
-          searchFilter: row.searchFilter,
-          attrUid: row.attrUid,
-          attrCn: row.attrCn,
-          bindPassword: row.bindPassword,
-          bindUser: row.bindUser,
-        })),
-        domains: (await manager.find(DomainEntity, byId)).map((row) => ({
-          id: row.id,
-          name: row.name,
-          providerId: row.providerId,
-          ldapserverId: row.ldapserverId,
-        })),
-        servers: (await manager.find(ServerEntity, byId)).map((row) => ({
-          id: row.id,
-          prio: row.prio,
-          name: row.name,
-          port: row.port,
-          type: row.type,
-          socketType: row.socketType,
-          userName: row.userName,
-          authentication: row.authentication,
-        })),
-        davServers: (await manager.find(DavServerEntity, byId)).map((row) => ({
-          id: row.id,
-          url: row.url,
-          port: row.port,
-          type: row.type,
-          useSsl: row.useSsl,
-          domainRequired: row.domainRequired,
-          userName: row.userName,
-        })),
-        serverDomains: await links(manager, 'server_domain', 'server_id'),
-        davServerDomains: await links(manager, 'davserver_domain', 'davserver_id'),
-      })),
-    );
+  /** Starts the read; connection trouble is the 503 domain error of DatabaseConnection. */
+  async open(): Promise<ExportReader> {
+    const { session, engine } = await this.connection.run(async (dataSource) => ({
+      session: await openReadSession(dataSource),
+      engine: engineOf(dataSource),
+    }));
+    const sql = exportSql(engine);
+    const page =
+      <K, T>(statement: PagedStatement<K, T>) =>
+      (after: K | null): Promise<T[]> =>
+        this.connection.run(() => readPage(session, statement, after));
+    return {
+      providers: page(sql.providers),
+      ldapServers: page(sql.ldapServers),
+      domains: page(sql.domains),
+      servers: page(sql.servers),
+      davServers: page(sql.davServers),
+      serverLinks: page(sql.serverLinks),
+      davServerLinks: page(sql.davServerLinks),
+      close: () => session.close(),
+    };
   }
 }
 
-/** One snapshot even while others write: a repeatable-read transaction where supported. */
-function consistently<T>(
-  dataSource: DataSource,
-  work: (manager: EntityManager) => Promise<T>,
-): Promise<T> {
-  // SQLite transactions are serializable already (and refuse other levels).
-  return dataSource.options.type === 'better-sqlite3'
-    ? dataSource.transaction(work)
-    : dataSource.transaction('REPEATABLE READ', work);
-}
-
-async function links(
-  manager: EntityManager,
-  table: string,
-  ownerColumn: string,
-): Promise<SnapshotLink[]> {
-  const rows = await manager
-    .createQueryBuilder()
-    .select(`l.${ownerColumn}`, 'owner_id')
-    .addSelect('l.domain_id', 'domain_id')
-    .from(table, 'l')
-    .orderBy(`l.${ownerColumn}`, 'ASC')
-    .addOrderBy('l.domain_id', 'ASC')
-    .getRawMany<Row>();
-  return rows.map((row) => ({
-    ownerId: toInteger(row.owner_id),
-    domainId: toInteger(row.domain_id),
-  }));
+async function readPage<K, T>(
+  session: ReadSession,
+  statement: PagedStatement<K, T>,
+  after: K | null,
+): Promise<T[]> {
+  const rows =
+    after === null
+      ? await session.rows(statement.first, [])
+      : await session.rows(statement.next, statement.parameters(after));
+  return rows.map(statement.convert);
 }

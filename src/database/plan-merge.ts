@@ -1,13 +1,21 @@
 import type { DeepPartial, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import type { PlannedLdapServer, PlannedProvider, SeedPlan } from '../initdb/seed-plan';
+import type {
+  PlannedDomain,
+  PlannedLdapServer,
+  PlannedProvider,
+  SeedPlan,
+} from '../provisioning/plan';
 import { domainLookupNames } from '../mail-settings/domain-names';
 import { DavServerEntity } from './entities/davserver.entity';
 import { DomainEntity } from './entities/domain.entity';
 import { LdapServerEntity } from './entities/ldapserver.entity';
 import { ProviderEntity } from './entities/provider.entity';
 import { ServerEntity } from './entities/server.entity';
-import { toInteger, type Row } from './row-values';
+import { inLists } from './in-lists';
+import { domainsNamed, linksOfDomains, rowsWhereIn, type LinkTable } from './merge-reads';
+import { RowsByKey } from './rows-by-key';
+import { deleteUnusedRows, noRowsTouched, type RemovedRows, type TouchedRows } from './unused-rows';
 
 /** What `import --merge` changed. */
 export interface MergeReport {
@@ -18,20 +26,22 @@ export interface MergeReport {
   /** Other stored spellings of a replaced domain (e.g. its punycode form), deleted. */
   readonly mergedAway: readonly string[];
   /** Rows left without any domain by this merge, deleted. */
-  readonly removed: {
-    readonly servers: number;
-    readonly davServers: number;
-    readonly ldapServers: number;
-    readonly providers: number;
-  };
+  readonly removed: RemovedRows;
 }
 
-interface Link {
-  readonly ownerId: number;
-  readonly domainId: number;
-}
+/** The links of some domains, per link table: domain id → server (or DAV server) ids. */
+type DomainLinks = Readonly<Record<LinkTable, Map<number, number[]>>>;
 
-const byId = { order: { id: 'ASC' as const } };
+/** The stored rows a plan can touch (and, appended, the rows the merge creates). */
+interface MergeState {
+  readonly providers: RowsByKey<ProviderEntity>;
+  readonly ldapServers: RowsByKey<LdapServerEntity>;
+  readonly servers: RowsByKey<ServerEntity>;
+  readonly davServers: RowsByKey<DavServerEntity>;
+  /** Stored domains by lower-cased name, each list in id order. */
+  readonly domains: ReadonlyMap<string, readonly DomainEntity[]>;
+  readonly links: DomainLinks;
+}
 
 /**
  * Adds or replaces the plan's domains, one by one, inside the caller's transaction.
@@ -41,24 +51,17 @@ const byId = { order: { id: 'ASC' as const } };
  * LDAP servers by equality of every column, so shared rows stay shared; rows created
  * are appended in plan order. Rows that only the replaced domains used are deleted.
  * Plan rows not reachable from a plan domain are ignored.
+ *
+ * Only the rows the plan can touch are read (merge-reads.ts): the domains by their
+ * names, their links, candidates for reuse by name or URL; whether a row is still used
+ * is asked of the database after the writes. A one-domain merge costs the same with a
+ * hundred domains stored or a million.
  */
 export async function mergePlan(manager: EntityManager, plan: SeedPlan): Promise<MergeReport> {
   refuseSameDomainTwice(plan);
-  const state = {
-    providers: await manager.find(ProviderEntity, byId),
-    ldapServers: await manager.find(LdapServerEntity, byId),
-    domains: await manager.find(DomainEntity, byId),
-    servers: await manager.find(ServerEntity, byId),
-    davServers: await manager.find(DavServerEntity, byId),
-    serverLinks: await links(manager, 'server_domain', 'server_id'),
-    davLinks: await links(manager, 'davserver_domain', 'davserver_id'),
-  };
-  const touched = {
-    servers: new Set<number>(),
-    davServers: new Set<number>(),
-    ldapServers: new Set<number>(),
-    providers: new Set<number>(),
-  };
+  const refs = planRefs(plan);
+  const state = await readTouchable(manager, plan, refs);
+  const touched = noRowsTouched();
   const added: string[] = [];
   const replaced: string[] = [];
   const mergedAway: string[] = [];
@@ -68,7 +71,7 @@ export async function mergePlan(manager: EntityManager, plan: SeedPlan): Promise
     const provider = await findOrCreateProvider(
       manager,
       state.providers,
-      required(plan.providers, planned.providerRef),
+      required(refs.providers, planned.providerRef),
     );
     const ldapserverId = planned.ldapServerRef
       ? (
@@ -76,30 +79,16 @@ export async function mergePlan(manager: EntityManager, plan: SeedPlan): Promise
             manager,
             state.ldapServers,
             LdapServerEntity,
-            withoutRef(required(plan.ldapServers, planned.ldapServerRef)),
+            'name',
+            withoutRef(required(refs.ldapServers, planned.ldapServerRef)),
           )
         ).id
       : null;
-    const names = domainLookupNames(planned.name);
-    const matches = state.domains.filter((domain) => names.includes(domain.name.toLowerCase()));
-    for (const match of matches) {
-      touched.providers.add(match.providerId);
-      if (match.ldapserverId !== null) touched.ldapServers.add(match.ldapserverId);
-      state.serverLinks = await unlink(
-        manager,
-        'server_domain',
-        state.serverLinks,
-        match.id,
-        (id) => touched.servers.add(id),
-      );
-      state.davLinks = await unlink(manager, 'davserver_domain', state.davLinks, match.id, (id) =>
-        touched.davServers.add(id),
-      );
-    }
+    const matches = storedSpellings(state.domains, planned.name);
+    for (const match of matches) await detachDomain(manager, match, state.links, touched);
     const [kept, ...others] = matches;
     for (const other of others) {
       await manager.delete(DomainEntity, other.id);
-      state.domains = state.domains.filter((domain) => domain.id !== other.id);
       mergedAway.push(other.name);
     }
     if (kept) {
@@ -108,19 +97,20 @@ export async function mergePlan(manager: EntityManager, plan: SeedPlan): Promise
         providerId: provider.id,
         ldapserverId,
       });
-      Object.assign(kept, { name: planned.name, providerId: provider.id, ldapserverId });
       domainIds.set(planned.ref, kept.id);
       replaced.push(planned.name);
     } else {
       const saved = await manager.save(
         manager.create(DomainEntity, { name: planned.name, providerId: provider.id, ldapserverId }),
       );
-      state.domains.push(saved);
       domainIds.set(planned.ref, saved.id);
       added.push(planned.name);
     }
   }
 
+  // Every link of a plan domain was deleted above: the only links that exist for them
+  // are the ones made below.
+  const made = { servers: new Set<string>(), davServers: new Set<string>() };
   const targetsOf = (refs: readonly string[]) =>
     refs.flatMap((ref) => {
       const id = domainIds.get(ref);
@@ -129,43 +119,35 @@ export async function mergePlan(manager: EntityManager, plan: SeedPlan): Promise
   for (const { domainRefs, ...columns } of plan.servers) {
     const targets = targetsOf(domainRefs);
     if (targets.length === 0) continue;
-    const server = await findOrCreate(manager, state.servers, ServerEntity, columns);
-    state.serverLinks = await link(manager, ServerEntity, state.serverLinks, server.id, targets);
+    const server = await findOrCreate(manager, state.servers, ServerEntity, 'name', columns);
+    await link(manager, ServerEntity, made.servers, server.id, targets);
   }
   for (const { domainRefs, ...columns } of plan.davServers) {
     const targets = targetsOf(domainRefs);
     if (targets.length === 0) continue;
-    const server = await findOrCreate(manager, state.davServers, DavServerEntity, columns);
-    state.davLinks = await link(manager, DavServerEntity, state.davLinks, server.id, targets);
+    const server = await findOrCreate(manager, state.davServers, DavServerEntity, 'url', columns);
+    await link(manager, DavServerEntity, made.davServers, server.id, targets);
   }
 
-  const unused = (ids: Set<number>, used: (id: number) => boolean) =>
-    [...ids].filter((id) => !used(id));
-  const orphans = {
-    servers: unused(touched.servers, (id) => state.serverLinks.some((l) => l.ownerId === id)),
-    davServers: unused(touched.davServers, (id) => state.davLinks.some((l) => l.ownerId === id)),
-    ldapServers: unused(touched.ldapServers, (id) =>
-      state.domains.some((domain) => domain.ldapserverId === id),
-    ),
-    providers: unused(touched.providers, (id) =>
-      state.domains.some((domain) => domain.providerId === id),
-    ),
-  };
-  if (orphans.servers.length) await manager.delete(ServerEntity, orphans.servers);
-  if (orphans.davServers.length) await manager.delete(DavServerEntity, orphans.davServers);
-  if (orphans.ldapServers.length) await manager.delete(LdapServerEntity, orphans.ldapServers);
-  if (orphans.providers.length) await manager.delete(ProviderEntity, orphans.providers);
-  return {
-    added,
-    replaced,
-    mergedAway,
-    removed: {
-      servers: orphans.servers.length,
-      davServers: orphans.davServers.length,
-      ldapServers: orphans.ldapServers.length,
-      providers: orphans.providers.length,
-    },
-  };
+  return { added, replaced, mergedAway, removed: await deleteUnusedRows(manager, touched) };
+}
+
+/**
+ * Deletes one domain (by id) with its links, then the servers, DAV servers, LDAP server
+ * and provider that no domain uses any more, inside the caller's transaction (the same
+ * clean-up as a merge's). A domain that does not exist deletes nothing.
+ */
+export async function deleteDomainRows(
+  manager: EntityManager,
+  domainId: number,
+): Promise<MergeReport['removed']> {
+  const touched = noRowsTouched();
+  const domain = await manager.findOneBy(DomainEntity, { id: domainId });
+  if (domain) {
+    await detachDomain(manager, domain, await readLinks(manager, [domainId]), touched);
+    await manager.delete(DomainEntity, domainId);
+  }
+  return deleteUnusedRows(manager, touched);
 }
 
 /** Two plan domains that lookups cannot tell apart would replace each other. */
@@ -185,12 +167,146 @@ function refuseSameDomainTwice(plan: SeedPlan): void {
   }
 }
 
+/** The plan's providers and LDAP servers by ref (the first of a ref, as a search would find). */
+interface PlanRefs {
+  readonly providers: ReadonlyMap<string, PlannedProvider>;
+  readonly ldapServers: ReadonlyMap<string, PlannedLdapServer>;
+}
+
+function planRefs(plan: SeedPlan): PlanRefs {
+  const byRef = <T extends { readonly ref: string }>(rows: readonly T[]) => {
+    const map = new Map<string, T>();
+    for (const row of rows) if (!map.has(row.ref)) map.set(row.ref, row);
+    return map;
+  };
+  return { providers: byRef(plan.providers), ldapServers: byRef(plan.ldapServers) };
+}
+
+/**
+ * Reads what the plan can touch: the domains by any of their spellings, their links,
+ * and the providers, LDAP servers, servers and DAV servers the plan's domains would use
+ * (candidates by name or URL; the merge compares every column).
+ */
+async function readTouchable(
+  manager: EntityManager,
+  plan: SeedPlan,
+  refs: PlanRefs,
+): Promise<MergeState> {
+  const domainRefs = new Set(plan.domains.map((domain) => domain.ref));
+  const reachable = <T extends { readonly domainRefs: readonly string[] }>(rows: readonly T[]) =>
+    rows.filter((row) => row.domainRefs.some((ref) => domainRefs.has(ref)));
+  const providerNames = plan.domains.map(
+    (domain) => required(refs.providers, domain.providerRef).name,
+  );
+  const ldapNames = plan.domains.flatMap((domain) =>
+    domain.ldapServerRef ? [required(refs.ldapServers, domain.ldapServerRef).name] : [],
+  );
+
+  const domains = new Map<string, DomainEntity[]>();
+  for (const domain of await domainsNamed(manager, plan.domains.flatMap(candidateNames))) {
+    const key = domain.name.toLowerCase();
+    domains.set(key, [...(domains.get(key) ?? []), domain]);
+  }
+  const matched = plan.domains.flatMap((domain) =>
+    storedSpellings(domains, domain.name).map((match) => match.id),
+  );
+  return {
+    providers: new RowsByKey(
+      (row) => row.name,
+      await rowsWhereIn(manager, ProviderEntity, 'name', providerNames),
+    ),
+    ldapServers: new RowsByKey(
+      (row) => row.name,
+      await rowsWhereIn(manager, LdapServerEntity, 'name', ldapNames),
+    ),
+    servers: new RowsByKey(
+      (row) => row.name,
+      await rowsWhereIn(
+        manager,
+        ServerEntity,
+        'name',
+        reachable(plan.servers).map((row) => row.name),
+      ),
+    ),
+    davServers: new RowsByKey(
+      (row) => row.url,
+      await rowsWhereIn(
+        manager,
+        DavServerEntity,
+        'url',
+        reachable(plan.davServers).map((row) => row.url),
+      ),
+    ),
+    domains,
+    links: await readLinks(manager, matched),
+  };
+}
+
+/**
+ * The names to ask the database for: the lookup spellings and, for PostgreSQL and SQLite
+ * whose lower() may lower ASCII letters only, the name with just its ASCII letters
+ * lowered, so that a row stored exactly as the plan spells it is always found.
+ */
+function candidateNames(domain: PlannedDomain): string[] {
+  return [
+    ...domainLookupNames(domain.name),
+    domain.name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase()),
+  ];
+}
+
+/** The stored rows of one domain (any case, IDN either form), in id order. */
+function storedSpellings(
+  domains: ReadonlyMap<string, readonly DomainEntity[]>,
+  name: string,
+): DomainEntity[] {
+  return domainLookupNames(name)
+    .flatMap((spelling) => domains.get(spelling) ?? [])
+    .sort((a, b) => a.id - b.id);
+}
+
+async function readLinks(
+  manager: EntityManager,
+  domainIds: readonly number[],
+): Promise<DomainLinks> {
+  return {
+    server_domain: await linksOfDomains(manager, 'server_domain', domainIds),
+    davserver_domain: await linksOfDomains(manager, 'davserver_domain', domainIds),
+  };
+}
+
+/**
+ * Deletes every link of a domain and notes what the domain used (its provider, LDAP
+ * server, servers and DAV servers) as touched.
+ */
+async function detachDomain(
+  manager: EntityManager,
+  domain: DomainEntity,
+  links: DomainLinks,
+  touched: TouchedRows,
+): Promise<void> {
+  touched.providers.add(domain.providerId);
+  if (domain.ldapserverId !== null) touched.ldapServers.add(domain.ldapserverId);
+  const owners = { server_domain: touched.servers, davserver_domain: touched.davServers };
+  for (const table of ['server_domain', 'davserver_domain'] as const) {
+    const linked = links[table].get(domain.id) ?? [];
+    if (linked.length === 0) continue;
+    linked.forEach((id) => owners[table].add(id));
+    await manager
+      .createQueryBuilder()
+      .delete()
+      .from(table)
+      .where('domain_id = :domainId', { domainId: domain.id })
+      .execute();
+    links[table].delete(domain.id);
+  }
+}
+
 async function findOrCreateProvider(
   manager: EntityManager,
-  providers: ProviderEntity[],
+  providers: RowsByKey<ProviderEntity>,
   planned: PlannedProvider,
 ): Promise<ProviderEntity> {
-  const found = providers.find((provider) => provider.name === planned.name);
+  const found = providers.find(planned.name);
   if (found) {
     if (found.shortName !== planned.shortName) {
       await manager.update(ProviderEntity, found.id, { shortName: planned.shortName });
@@ -201,76 +317,45 @@ async function findOrCreateProvider(
   const saved = await manager.save(
     manager.create(ProviderEntity, { name: planned.name, shortName: planned.shortName }),
   );
-  providers.push(saved);
+  providers.add(saved);
   return saved;
 }
 
 /** The first stored row whose columns all equal `columns`, else a new one. */
-async function findOrCreate<E extends { id: number }>(
+async function findOrCreate<E extends { id: number }, K extends keyof E & string>(
   manager: EntityManager,
-  rows: E[],
+  rows: RowsByKey<E>,
   entity: new () => E,
-  columns: Partial<E>,
+  key: K,
+  columns: Partial<E> & Pick<E, K>,
 ): Promise<E> {
   const entries = Object.entries(columns) as [keyof E, unknown][];
-  const found = rows.find((row) => entries.every(([key, value]) => row[key] === value));
+  const found = rows.find(String(columns[key]), (row) =>
+    entries.every(([column, value]) => row[column] === value),
+  );
   if (found) return found;
   const saved = await manager.save(entity, manager.create(entity, columns as DeepPartial<E>));
-  rows.push(saved);
+  rows.add(saved);
   return saved;
 }
 
-async function links(manager: EntityManager, table: string, ownerColumn: string): Promise<Link[]> {
-  const rows = await manager
-    .createQueryBuilder()
-    .select(`l.${ownerColumn}`, 'owner_id')
-    .addSelect('l.domain_id', 'domain_id')
-    .from(table, 'l')
-    .getRawMany<Row>();
-  return rows.map((row) => ({
-    ownerId: toInteger(row.owner_id),
-    domainId: toInteger(row.domain_id),
-  }));
-}
-
-/** Deletes every link of a domain; reports the servers that were linked. */
-async function unlink(
-  manager: EntityManager,
-  table: string,
-  current: Link[],
-  domainId: number,
-  wasLinked: (ownerId: number) => void,
-): Promise<Link[]> {
-  const mine = current.filter((entry) => entry.domainId === domainId);
-  if (mine.length === 0) return current;
-  mine.forEach((entry) => wasLinked(entry.ownerId));
-  await manager
-    .createQueryBuilder()
-    .delete()
-    .from(table)
-    .where('domain_id = :domainId', { domainId })
-    .execute();
-  return current.filter((entry) => entry.domainId !== domainId);
-}
-
+/** Links a server to the domains it is not linked to yet (`made`: its table's links so far). */
 async function link(
   manager: EntityManager,
   entity: typeof ServerEntity | typeof DavServerEntity,
-  current: Link[],
+  made: Set<string>,
   ownerId: number,
   domainIds: readonly number[],
-): Promise<Link[]> {
-  const fresh = domainIds.filter(
-    (domainId) =>
-      !current.some((entry) => entry.ownerId === ownerId && entry.domainId === domainId),
-  );
-  if (fresh.length === 0) return current;
-  await manager.createQueryBuilder().relation(entity, 'domains').of(ownerId).add(fresh);
-  return [...current, ...fresh.map((domainId) => ({ ownerId, domainId }))];
+): Promise<void> {
+  const fresh = domainIds.filter((domainId) => !made.has(`${ownerId}:${domainId}`));
+  fresh.forEach((domainId) => made.add(`${ownerId}:${domainId}`));
+  for (const list of inLists(fresh)) {
+    await manager.createQueryBuilder().relation(entity, 'domains').of(ownerId).add(list);
+  }
 }
 
-function required<T extends { readonly ref: string }>(rows: readonly T[], ref: string): T {
-  const row = rows.find((candidate) => candidate.ref === ref);
+function required<T>(rows: ReadonlyMap<string, T>, ref: string): T {
+  const row = rows.get(ref);
   if (!row) throw new Error(`seed plan refers to unknown ${ref}`);
   return row;
 }

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
-import { DomainError } from '../common/domain-error';
-import type { SeedPlan } from '../initdb/seed-plan';
+import type { EntityManager } from 'typeorm';
+import type { SeedPlan } from '../provisioning/plan';
 import { DataChanges } from './data-changes';
 import { DatabaseConnection } from './database-connection.service';
-import { exclusiveTransaction } from './database-locks';
-import { classifyDatabaseError } from './database-errors';
 import { DavServerEntity } from './entities/davserver.entity';
 import { ALL_ENTITIES } from './entities/all-entities';
 import { DomainEntity } from './entities/domain.entity';
@@ -13,6 +10,8 @@ import { LdapServerEntity } from './entities/ldapserver.entity';
 import { ProviderEntity } from './entities/provider.entity';
 import { ServerEntity } from './entities/server.entity';
 import { mergePlan, type MergeReport } from './plan-merge';
+import { explainRejection } from './rejection';
+import { writeExclusively } from './exclusive-write';
 
 export type SeedOutcome = 'loaded' | 'already-populated';
 
@@ -40,23 +39,19 @@ export class SeedRepository {
    * is made (and validated) only when it is going to be loaded.
    */
   loadIfEmpty(makePlan: () => SeedPlan): Promise<SeedOutcome> {
-    return this.connection.run((dataSource) =>
-      this.exclusively(dataSource, async (manager) => {
-        if ((await manager.count(ProviderEntity)) > 0) return 'already-populated';
-        await insertPlan(manager, makePlan());
-        return 'loaded';
-      }),
-    );
+    return this.exclusively(async (manager) => {
+      if ((await manager.count(ProviderEntity)) > 0) return 'already-populated';
+      await insertPlan(manager, makePlan());
+      return 'loaded';
+    });
   }
 
   async purge(): Promise<void> {
-    await this.connection.run((dataSource) =>
-      this.exclusively(dataSource, async (manager) => {
-        for (const table of PURGE_ORDER) {
-          await manager.createQueryBuilder().delete().from(table).execute();
-        }
-      }),
-    );
+    await this.exclusively(async (manager) => {
+      for (const table of PURGE_ORDER) {
+        await manager.createQueryBuilder().delete().from(table).execute();
+      }
+    });
   }
 
   /**
@@ -64,48 +59,41 @@ export class SeedRepository {
    * one transaction, all or nothing.
    */
   loadIntoEmpty(plan: SeedPlan): Promise<SeedOutcome> {
-    return this.connection.run((dataSource) =>
-      this.exclusively(dataSource, async (manager) => {
-        for (const entity of ALL_ENTITIES) {
-          if ((await manager.count(entity)) > 0) return 'already-populated';
-        }
-        await explainRejection(() => insertPlan(manager, plan));
-        return 'loaded';
-      }),
-    );
-  }
-
-  /** Deletes every row, then loads the plan (`import --replace`); one transaction. */
-  async replaceAll(plan: SeedPlan): Promise<void> {
-    await this.connection.run((dataSource) =>
-      this.exclusively(dataSource, async (manager) => {
-        for (const table of PURGE_ORDER) {
-          await manager.createQueryBuilder().delete().from(table).execute();
-        }
-        await explainRejection(() => insertPlan(manager, plan));
-      }),
-    );
-  }
-
-  /** Adds or replaces the plan's domains by name (`import --merge`); one transaction. */
-  mergeDomains(plan: SeedPlan): Promise<MergeReport> {
-    return this.connection.run((dataSource) =>
-      this.exclusively(dataSource, (manager) => explainRejection(() => mergePlan(manager, plan))),
-    );
+    return this.exclusively(async (manager) => {
+      for (const entity of ALL_ENTITIES) {
+        if ((await manager.count(entity)) > 0) return 'already-populated';
+      }
+      await explainRejection(() => insertPlan(manager, plan));
+      return 'loaded';
+    });
   }
 
   /**
-   * A transaction that holds a database-wide lock for its duration, so concurrent
-   * loads (on this or another replica) run one after the other (database-locks.ts).
+   * Deletes every row, then loads the plan (`import --replace`); one transaction. A
+   * rejection by the database is reported as a `rejectedField: …` line when given.
    */
-  private async exclusively<T>(
-    dataSource: DataSource,
-    work: (manager: EntityManager) => Promise<T>,
-  ): Promise<T> {
-    const result = await exclusiveTransaction(dataSource, 'seed', work);
-    // Caches of this replica drop what they hold once the change is committed.
-    this.changes.changed();
-    return result;
+  async replaceAll(plan: SeedPlan, rejectedField?: string): Promise<void> {
+    await this.exclusively(async (manager) => {
+      for (const table of PURGE_ORDER) {
+        await manager.createQueryBuilder().delete().from(table).execute();
+      }
+      await explainRejection(() => insertPlan(manager, plan), rejectedField);
+    });
+  }
+
+  /**
+   * Adds or replaces the plan's domains by name (`import --merge`); one transaction. A
+   * rejection by the database is reported as a `rejectedField: …` line when given.
+   */
+  mergeDomains(plan: SeedPlan, rejectedField?: string): Promise<MergeReport> {
+    return this.exclusively((manager) =>
+      explainRejection(() => mergePlan(manager, plan), rejectedField),
+    );
+  }
+
+  /** One write transaction under the writers' lock, then caches are told (exclusive-write.ts). */
+  private exclusively<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return writeExclusively(this.connection, this.changes, work);
   }
 }
 
@@ -146,25 +134,6 @@ async function insertPlan(manager: EntityManager, plan: SeedPlan): Promise<void>
     await manager.save(
       manager.create(DavServerEntity, { ...columns, domains: linked(domainRefs) }),
     );
-  }
-}
-
-/**
- * A constraint or data error becomes INVALID_SEED with the database's reason (for the
- * CLI, which has no client to hide it from); connection trouble passes unchanged.
- */
-async function explainRejection<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof DomainError) && classifyDatabaseError(error) === 'rejected') {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new DomainError(
-        'INVALID_SEED',
-        `the database rejected the data: ${reason.split('\n')[0] ?? ''}`,
-      );
-    }
-    throw error;
   }
 }
 

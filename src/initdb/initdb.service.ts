@@ -3,8 +3,8 @@ import { AppConfigService } from '../config/app-config.service';
 import { SchemaService } from '../database/schema.service';
 import { SeedRepository } from '../database/seed.repository';
 import { samplePlan } from './sample-data';
-import { isFalsyDocument, planFromDocument } from './seed-document';
-import type { SeedPlan } from './seed-plan';
+import { isFalsyDocument, planFromDocument } from '../provisioning/seed-document';
+import type { SeedPlan } from '../provisioning/plan';
 
 export type InitDbMessage =
   | 'Database is now prepared'

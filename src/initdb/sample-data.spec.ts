@@ -1,5 +1,5 @@
 import { SAMPLE_HEX, samplePlan } from './sample-data';
-import type { SeedPlan } from './seed-plan';
+import type { SeedPlan } from '../provisioning/plan';
 
 const HEX = '0123456789abcdef0123456789abcdef';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SampleLdapServer } from '../config/app-config';
-import type { PlannedServer, SeedPlan } from './seed-plan';
+import type { PlannedServer, SeedPlan } from '../provisioning/plan';
 
 /** 32 random hex digits, drawn once per process, so sample host names never resolve. */
 export const SAMPLE_HEX = randomBytes(16).toString('hex');

@@ -95,4 +95,14 @@ describe('domainLookupNames', () => {
     ]);
     expect(domainLookupNames('example.com')).toEqual(['example.com']);
   });
+
+  it.each([
+    'example.com/x',
+    'example.com\\x',
+    'example.com?x',
+    'example.com#x',
+    'exam\u00adple.com',
+  ])('never takes %j for the domain host parsing would cut it to', (name) => {
+    expect(domainLookupNames(name)).toEqual([name.toLowerCase()]);
+  });
 });

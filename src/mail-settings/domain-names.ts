@@ -3,18 +3,18 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 /**
  * The lower-cased spellings under which a domain may be stored: as given, its
  * punycode (ASCII) form and its Unicode form, so `bücher.example` and
- * `xn--bcher-kva.example` find the same row.
+ * `xn--bcher-kva.example` find the same row. The other forms count only when they
+ * read back as the name: where they do not, host parsing has cut the name short (at
+ * `/`, `\`, `?`, `#`) or mapped characters away (a soft hyphen), and the "other form"
+ * is another domain (`example.com/x` would become `example.com`).
  */
 export function domainLookupNames(domain: string): string[] {
   const given = domain.toLowerCase();
-  const names = new Set([given]);
   const ascii = domainToASCII(given);
-  if (ascii) {
-    names.add(ascii);
-    const unicode = domainToUnicode(ascii);
-    if (unicode) names.add(unicode.toLowerCase());
-  }
-  return [...names];
+  if (ascii === '') return [given];
+  const unicode = domainToUnicode(ascii).toLowerCase();
+  if (ascii !== given && unicode !== given.normalize('NFC')) return [given];
+  return [...new Set([given, ascii, unicode])];
 }
 
 /** One LDH label of an A-label host name: letters, digits and inner hyphens, 1–63 octets. */

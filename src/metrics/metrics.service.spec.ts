@@ -34,4 +34,16 @@ describe(MetricsService.name, () => {
     service.setSigningCertificateExpiry(null);
     expect(await service.render()).not.toContain(EXPIRY);
   });
+
+  it('exports the change listener state only once there is a listener', async () => {
+    const name = 'automx2_change_listener_up';
+    const service = metrics();
+    expect(await service.render()).not.toContain(name);
+    service.setChangeListenerUp(false);
+    expect(sample(await service.render(), name)).toBe(0);
+    service.setChangeListenerUp(true);
+    expect(sample(await service.render(), name)).toBe(1);
+    service.setChangeListenerUp(false);
+    expect(sample(await service.render(), name)).toBe(0);
+  });
 });

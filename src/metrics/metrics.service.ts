@@ -25,6 +25,7 @@ export const UNMATCHED_ROUTE = 'unmatched';
 export type CacheName = 'directory' | 'settings';
 
 const SIGNING_EXPIRY_METRIC = 'automx2_signing_certificate_expiry_seconds';
+const CHANGE_LISTENER_METRIC = 'automx2_change_listener_up';
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const BACKEND_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3];
 
@@ -96,6 +97,16 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
    */
   private readonly signingExpiry: Gauge;
   private signingNotAfter: number | null = null;
+  /**
+   * 1 while this instance listens for changes made by other processes, 0 while it
+   * reconnects; exported only where there is such a listener (PostgreSQL).
+   */
+  private readonly changeListener = new Gauge({
+    name: CHANGE_LISTENER_METRIC,
+    help: 'Whether this instance receives change notifications from other processes (PostgreSQL LISTEN)',
+    registers: [],
+  });
+  private changeListenerRegistered = false;
   private readonly labels = new Map<string, RouteLabels>();
   private server: Server | null = null;
 
@@ -178,6 +189,15 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
     if (notAfter === null && registered) {
       this.registry.removeSingleMetric(SIGNING_EXPIRY_METRIC);
     }
+  }
+
+  /** The change listener's state (ChangeBroadcast): true while LISTEN is in place. */
+  setChangeListenerUp(up: boolean): void {
+    if (!this.changeListenerRegistered) {
+      this.registry.registerMetric(this.changeListener);
+      this.changeListenerRegistered = true;
+    }
+    this.changeListener.set(up ? 1 : 0);
   }
 
   private recordResponse(response: MeasuredResponse): void {

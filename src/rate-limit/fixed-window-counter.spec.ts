@@ -65,6 +65,23 @@ describe(FixedWindowCounter.name, () => {
     });
   });
 
+  describe('peek', () => {
+    it('tells what the next hit would be told, without counting', () => {
+      const limiter = counter(2, 10_000);
+      expect(limiter.peek('a')).toEqual({ allowed: true });
+      expect(limiter.size).toBe(0);
+      limiter.hit('a');
+      expect(limiter.peek('a')).toEqual({ allowed: true });
+      expect(limiter.peek('a')).toEqual({ allowed: true });
+      limiter.hit('a');
+      now += 4_000;
+      expect(limiter.peek('a')).toEqual({ allowed: false, retryAfterSeconds: 6 });
+      expect(limiter.peek('b')).toEqual({ allowed: true });
+      now += 6_000;
+      expect(limiter.peek('a')).toEqual({ allowed: true });
+    });
+  });
+
   describe('memory', () => {
     it('keeps no request header alive through its keys', async () => {
       const limiter = counter(3, 60_000, 100_000);

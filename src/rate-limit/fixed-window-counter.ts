@@ -51,6 +51,22 @@ export class FixedWindowCounter {
     };
   }
 
+  /**
+   * What the next hit for `key` would be told, without counting anything: lets a caller
+   * refuse early and count only some requests (the admin API counts failed logins).
+   */
+  peek(key: string): RateVerdict {
+    const now = this.now();
+    const window = this.windows.get(key);
+    if (window === undefined || window.resetAt <= now || window.count < this.options.limit) {
+      return { allowed: true };
+    }
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((window.resetAt - now) / 1000)),
+    };
+  }
+
   /** Keys with an open window (for tests and metrics). */
   get size(): number {
     return this.windows.size;

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { adminTokensReloadable, findTokenStore } from '../admin/auth/tokens.reloadable';
 import type { AppLogger } from '../common/app-logger';
 import type { AppConfig } from '../config/app-config';
 import { ProfileSignerSlot } from '../mobileconfig/profile-signer-slot';
@@ -17,6 +18,9 @@ export function reloadables(
   app: INestApplication | null,
 ): Reloadable[] {
   const all = [logLevelReloadable(logger, startup.loglevel)];
-  if (app !== null) all.push(signingReloadable(app.get(ProfileSignerSlot)));
+  if (app === null) return all;
+  all.push(signingReloadable(app.get(ProfileSignerSlot)));
+  const tokens = startup.admin.tokensFile === null ? null : findTokenStore(app);
+  if (tokens !== null) all.push(adminTokensReloadable(tokens));
   return all;
 }

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { DatabaseConnection } from '../../src/database/database-connection.servi
 import { toBoolean, toInteger, toNullableString, type Row } from '../../src/database/row-values';
 import { SeedRepository } from '../../src/database/seed.repository';
 import { SAMPLE_HEX } from '../../src/initdb/sample-data';
-import { planFromDocument } from '../../src/initdb/seed-document';
+import { planFromDocument } from '../../src/provisioning/seed-document';
 import { emptyConfigFile } from '../support/config-file';
 import { DIST_CLI, DIST_MAIN, ensureBuilt, ROOT } from '../support/dist';
 import { SEED_EXAMPLE_JSON } from '../support/fixtures';
@@ -25,18 +24,13 @@ import {
   type TestDatabase,
 } from '../support/test-databases';
 import { firstPassOnly } from '../support/adapter-pass';
+import { runNode, type Finished } from '../support/run-node';
 
 /**
  * The operator's CLI as shipped (`node dist/cli.js`, `npx automx2-nest`), spawned against
  * real databases: import/export round trips that reproduce every row, --merge and
  * --replace, refusals that change nothing, and `dns`.
  */
-
-interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let home: string;
 let emptyConf: string;
@@ -60,16 +54,7 @@ function run(
     AUTOMX2_CONF: conf,
     ...(dbUri !== undefined && { AUTOMX2_DB_URI: dbUri }),
   };
-  const child = spawn(process.execPath, [script, ...args], { cwd: home, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdin.end(stdin ?? '');
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode(script, args, { cwd: home, env, stdin: stdin ?? '' });
 }
 
 /** Asserts success and returns stdout. */
@@ -238,6 +223,7 @@ describeOnce.each(ENGINE_DIALECTS)('automx2-nest CLI on %s', (dialect) => {
       expect(lines(firstMigrate)).toEqual([
         'applied Automx2Baseline1764100000000',
         'applied LookupIndexes1764100000001',
+        'applied MergeIndexes1764100000002',
       ]);
       expect(await ok(cli(a.db.dbUri, ['migrate']))).toBe('schema is up to date\n');
     });

@@ -1,11 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
+import { createToken } from '../../src/admin/auth/token-file';
 import type { HttpAdapterName } from '../../src/config/app-config';
-import { KNOWN_ROUTES } from '../../src/common/known-routes';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { ADMIN_ROUTES, allowedMethods, KNOWN_ROUTES } from '../../src/common/known-routes';
+import { appRoutes, samplePath } from '../support/app-routes';
+import { startTestApp, testConfig, type TestApp } from '../support/test-app';
 
 /**
- * The route table (src/common/known-routes.ts) against the real routes, 404/405/OPTIONS,
- * HEAD, the trailing-slash redirects, and the loopback-only guard of /initdb/.
+ * The route tables (src/common/known-routes.ts) against the real routes, 404/405/OPTIONS,
+ * HEAD, the trailing-slash redirects, and the loopback-only guard of /initdb/; the admin
+ * API's table with the API on (JSON answers, every route behind the token guard).
  */
 
 /** One concrete path per row of KNOWN_ROUTES. */
@@ -35,8 +41,22 @@ const SAMPLE_QUERY: Readonly<Record<string, string>> = {
 const OTHER_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 type Method = (typeof OTHER_METHODS)[number];
 
-function routeOf(path: string) {
-  const rows = KNOWN_ROUTES.filter((route) => route.pattern.test(path));
+/** One concrete path per row of ADMIN_ROUTES. */
+const ADMIN_SAMPLE_PATHS = [
+  '/admin/api/v1/domains',
+  '/admin/api/v1/domains/example.com',
+  ...['servers', 'davservers', 'ldapservers', 'providers'].flatMap((kind) => [
+    `/admin/api/v1/${kind}`,
+    `/admin/api/v1/${kind}/1`,
+    `/admin/api/v1/${kind}/1/domains`,
+  ]),
+  '/admin/api/v1/import',
+  '/admin/api/v1/export',
+  '/admin/api/v1/openapi.json',
+];
+
+function routeOf(path: string, table = KNOWN_ROUTES) {
+  const rows = table.filter((route) => route.pattern.test(path));
   expect(rows).toHaveLength(1);
   return rows[0]!;
 }
@@ -72,6 +92,12 @@ describe('the route table', () => {
   it('has exactly one sample path per row', () => {
     const covered = SAMPLE_PATHS.map((path) => routeOf(path));
     for (const route of KNOWN_ROUTES) expect(covered).toContain(route);
+  });
+
+  it('has exactly one admin sample path per admin row', () => {
+    const covered = ADMIN_SAMPLE_PATHS.map((path) => routeOf(path, ADMIN_ROUTES));
+    for (const route of ADMIN_ROUTES) expect(covered).toContain(route);
+    expect(new Set(covered).size).toBe(ADMIN_ROUTES.length);
   });
 });
 
@@ -139,6 +165,10 @@ describe.each(['fastify', 'express'] as const satisfies readonly HttpAdapterName
       '/autodiscover/',
       '/autodiscover/autodiscover.json/v1.0/a/b',
       '/wp-login.php',
+      // The admin API is off here (no admin_tokens_file).
+      '/admin/',
+      '/admin/api/v1/domains',
+      '/admin/api/v1/openapi.json',
     ])('answers the unknown path %s with 404 text/plain, for any method', async (path) => {
       for (const method of ['GET', 'POST', 'OPTIONS'] as const) {
         const response = await call(app, method, path);
@@ -268,3 +298,133 @@ describe('/initdb/ is for loopback clients only', () => {
     });
   });
 });
+
+describe.each(['fastify', 'express'] as const satisfies readonly HttpAdapterName[])(
+  'admin routes on %s',
+  (adapter) => {
+    let app: TestApp;
+    let dir: string;
+    let token: string;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'automx2-routes-'));
+      const tokensFile = join(dir, 'admin-tokens');
+      token = await createToken(tokensFile, 'routes');
+      app = await startTestApp({
+        dbUri: 'sqlite:///:memory:',
+        adapter,
+        // The sample data then has a row of every shared kind (LDAP server 1 included).
+        env: { LDAP_HOSTNAME: 'ldap.example.com' },
+        // Every route is called without a token below: no client gets blocked (429).
+        config: { admin: { ...testConfig().admin, tokensFile, authFailures: 10_000 } },
+      });
+      await request(app.url).get('/initdb/').expect(200);
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const isJson = (response: request.Response) =>
+      expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+
+    it('has a table row for every admin route of the application, and no more', () => {
+      const routes = appRoutes(app.app).filter((route) => route.path.startsWith('/admin/'));
+      const listed = ADMIN_ROUTES.flatMap((row) => row.methods.filter((m) => m !== 'HEAD'));
+      expect(routes).toHaveLength(listed.length);
+      for (const { method, path } of routes) {
+        expect({ path, methods: allowedMethods(samplePath(path), true) }).toEqual({
+          path,
+          methods: expect.arrayContaining([method]),
+        });
+      }
+      for (const path of ADMIN_SAMPLE_PATHS) {
+        const real = routes.filter((route) => samplePath(route.path) === path);
+        const listed = routeOf(path, ADMIN_ROUTES).methods.filter((method) => method !== 'HEAD');
+        expect({ path, methods: real.map((route) => route.method).sort() }).toEqual({
+          path,
+          methods: [...listed].sort(),
+        });
+      }
+    });
+
+    describe.each(ADMIN_SAMPLE_PATHS)('%s', (path) => {
+      const route = routeOf(path, ADMIN_ROUTES);
+
+      it.each(route.methods)('answers %s without a token 401, as JSON', async (method) => {
+        const response = await call(app, method as Method, path);
+        expect({ method, status: response.status }).toEqual({ method, status: 401 });
+        expect(response.headers['www-authenticate']).toBe('Bearer realm="automx2-nest admin"');
+        if (method !== 'HEAD') {
+          isJson(response);
+          expect(JSON.parse(response.text)).toEqual({ error: 'missing or invalid bearer token' });
+        }
+      });
+
+      const wrong = OTHER_METHODS.filter((method) => !route.methods.includes(method));
+      it.each(wrong)('answers %s with 405, an Allow header and JSON', async (method) => {
+        const response = await call(app, method, path).set('Authorization', `Bearer ${token}`);
+        expect(response.status).toBe(405);
+        expect(allowOf(response.headers['allow'])).toEqual([...route.methods, 'OPTIONS'].sort());
+        if (method !== 'HEAD') {
+          isJson(response);
+          expect(JSON.parse(response.text)).toEqual({ error: 'method not allowed' });
+        }
+      });
+
+      it('answers OPTIONS with 204 and an Allow header', async () => {
+        const response = await call(app, 'OPTIONS', path);
+        expect(response.status).toBe(204);
+        expect(allowOf(response.headers['allow'])).toEqual([...route.methods, 'OPTIONS'].sort());
+      });
+
+      if (route.methods.includes('GET')) {
+        it('answers HEAD with a token as GET, without a body', async () => {
+          const get = await call(app, 'GET', path).set('Authorization', `Bearer ${token}`);
+          const head = await call(app, 'HEAD', path).set('Authorization', `Bearer ${token}`);
+          expect(get.status).toBe(200);
+          expect(head.status).toBe(200);
+          expect(head.headers['content-type']).toBe(get.headers['content-type']);
+          expect(head.headers['etag']).toBe(get.headers['etag']);
+          expect(head.text ?? '').toBe('');
+        });
+      }
+    });
+
+    it.each([
+      '/admin/api',
+      '/admin/api/v1',
+      '/admin/api/v2/domains',
+      '/admin/api/v1/nope',
+      '/admin/api/v1/domains/a/b',
+      '/admin/api/v1/servers/1/domains/x',
+    ])('answers the unknown admin path %s with 404 JSON, for any method', async (path) => {
+      for (const method of ['GET', 'POST', 'OPTIONS'] as const) {
+        const response = await call(app, method, path).set('Authorization', `Bearer ${token}`);
+        expect({ method, status: response.status }).toEqual({ method, status: 404 });
+        isJson(response);
+        expect(JSON.parse(response.text)).toEqual({ error: 'not found' });
+        expect(response.headers['allow']).toBeUndefined();
+      }
+    });
+
+    it('answers a path whose escapes do not decode 400 JSON', async () => {
+      const response = await request(app.url)
+        .get('/admin/api/v1/domains/%E0%A4%A')
+        .set('Authorization', `Bearer ${token}`);
+      expect(response.status).toBe(400);
+      isJson(response);
+      expect(JSON.parse(response.text)).toEqual({ error: 'bad request' });
+    });
+
+    it('keeps the public routes as they are', async () => {
+      const response = await request(app.url).put('/');
+      expect(response.status).toBe(405);
+      expect(String(response.headers['content-type'])).toMatch(/^text\/plain/);
+      const unknown = await request(app.url).get('/admin/');
+      expect(unknown.status).toBe(404);
+      expect(String(unknown.headers['content-type'])).toMatch(/^text\/plain/);
+    });
+  },
+);

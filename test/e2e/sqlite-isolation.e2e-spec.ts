@@ -11,7 +11,7 @@ import { DomainSettingsRepository } from '../../src/database/domain-settings.rep
 import { runMigrationsExclusively } from '../../src/database/schema-migrations';
 import { SeedRepository } from '../../src/database/seed.repository';
 import { sqliteWriteTransaction } from '../../src/database/sqlite-writes';
-import { planFromDocument } from '../../src/initdb/seed-document';
+import { planFromDocument } from '../../src/provisioning/seed-document';
 import { firstPassOnly } from '../support/adapter-pass';
 import { SEED_EXAMPLE_JSON } from '../support/fixtures';
 

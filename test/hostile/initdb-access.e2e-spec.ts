@@ -677,6 +677,15 @@ describeWithNamespaces('/initdb/ from a remote client (own network namespace)', 
         }
       });
 
+      it('does not route the admin API, in any case, not even for loopback clients', async () => {
+        for (const path of ['/admin/', '/admin/api/v1/domains', '/ADMIN/API/V1/export']) {
+          const response = await local('127.0.0.1', guardedPort, 'GET', path);
+          // nginx's own 404 page: the request never reached the application.
+          expect({ path, status: response.statusCode }).toEqual({ path, status: 404 });
+          expect(bodyOf(response)).toContain('nginx');
+        }
+      });
+
       it('a remote client is refused by nginx, and by the application when nginx forgets to', async () => {
         const requests: RemoteRequest[] = [];
         for (const port of [guardedPort, unguardedPort]) {

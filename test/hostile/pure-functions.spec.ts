@@ -10,7 +10,7 @@ import { DomainError, type DomainErrorCode } from '../../src/common/domain-error
 import type { HttpRequest } from '../../src/common/http-request';
 import { requestHost } from '../../src/common/request-host';
 import { queryParam } from '../../src/common/request-query';
-import { planFromDocument } from '../../src/initdb/seed-document';
+import { planFromDocument } from '../../src/provisioning/seed-document';
 import { parseDomainName, parseEmailAddress } from '../../src/mail-settings/address-parser';
 import { domainLookupNames } from '../../src/mail-settings/domain-names';
 import { expandPlaceholders } from '../../src/mail-settings/placeholders';

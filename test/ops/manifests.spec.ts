@@ -46,6 +46,8 @@ const ADMIN_PATHS = [
   '/healthz/ready',
   '/metrics',
 ];
+/** The admin API: routed by none of the samples (it is exposed deliberately). */
+const ADMIN_API_PATHS = ['/admin', '/admin/', '/admin/api/v1/domains', '/ADMIN/API/V1/export'];
 const CLIENT_PATHS = [
   '/',
   '/mail/config-v1.1.xml',
@@ -486,14 +488,14 @@ describe('Kubernetes manifests (docker/k8s)', () => {
       );
     });
 
-    it('never routes /initdb/, /healthz/ or /metrics, and routes every client path', () => {
+    it('never routes /initdb/, /healthz/, /metrics or /admin/, and routes every client path', () => {
       for (const rule of rules()) {
         for (const path of paths(rule)) {
-          expect(path.path).not.toMatch(/initdb|healthz|metrics/i);
+          expect(path.path).not.toMatch(/initdb|healthz|metrics|admin/i);
           expect(['Exact', 'Prefix']).toContain(path.pathType);
           if (path.path === '/') expect(path.pathType).toBe('Exact');
         }
-        for (const admin of ADMIN_PATHS) {
+        for (const admin of [...ADMIN_PATHS, ...ADMIN_API_PATHS]) {
           const hit = paths(rule).find((path) => ingressMatches(path as never, admin));
           expect({ host: rule.host, admin, hit }).toEqual({
             host: rule.host,
@@ -929,8 +931,10 @@ describe('contrib samples', () => {
     ['compose nginx', join(DOCKER, 'nginx.conf')],
   ])('%s: administrative paths are loopback-only, in any case and with a slash', (_name, file) => {
     const text = read(file);
-    const block = /location ~\* (\S+) \{([^}]*)\}/.exec(text);
-    expect(block).not.toBeNull();
+    const block = [...text.matchAll(/location ~\* (\S+) \{([^}]*)\}/g)].find((found) =>
+      found[1]!.includes('initdb'),
+    );
+    expect(block).toBeDefined();
     const pattern = new RegExp(block![1]!, 'i');
     for (const path of [...ADMIN_PATHS, '/Metrics/', '/HealthZ/Ready', '/metrics/']) {
       expect({ path, admin: pattern.test(path) }).toEqual({ path, admin: true });
@@ -943,6 +947,24 @@ describe('contrib samples', () => {
       .map((line) => line.trim())
       .filter((line) => /^(allow|deny)/.test(line));
     expect(rules).toEqual(['allow 127.0.0.1;', 'allow ::1;', 'deny all;']);
+  });
+
+  it.each([
+    ['nginx', join(CONTRIB, 'nginx', 'automx2.conf')],
+    ['compose nginx', join(DOCKER, 'nginx.conf')],
+  ])('%s: the admin API is not routed (404), in any case', (_name, file) => {
+    const text = read(file);
+    const blocks = [...text.matchAll(/location ~\* (\S+) \{([^}]*)\}/g)];
+    // nginx takes the first regular expression that matches: the admin block comes first.
+    const first = blocks[0]!;
+    expect(first[2]!.trim()).toBe('return 404;');
+    const pattern = new RegExp(first[1]!, 'i');
+    for (const path of ADMIN_API_PATHS) {
+      expect({ path, admin: pattern.test(path) }).toEqual({ path, admin: true });
+    }
+    for (const path of [...CLIENT_PATHS, ...ADMIN_PATHS, '/administrator.xml']) {
+      expect({ path, admin: pattern.test(path) }).toEqual({ path, admin: false });
+    }
   });
 
   it('Apache: proxies to 127.0.0.1:4243, administrative paths `Require local`', () => {
@@ -961,6 +983,12 @@ describe('contrib samples', () => {
       const pattern = new RegExp(match![1]!, 'i');
       for (const path of ADMIN_PATHS) expect(pattern.test(path)).toBe(true);
       for (const path of CLIENT_PATHS) expect(pattern.test(path)).toBe(false);
+      const denied =
+        /<LocationMatch "\(\?i\)([^"]+)">\s*Require all denied\s*<\/LocationMatch>/.exec(vhost);
+      expect(denied).not.toBeNull();
+      const adminApi = new RegExp(denied![1]!, 'i');
+      for (const path of ADMIN_API_PATHS) expect(adminApi.test(path)).toBe(true);
+      for (const path of [...CLIENT_PATHS, ...ADMIN_PATHS]) expect(adminApi.test(path)).toBe(false);
     }
   });
 

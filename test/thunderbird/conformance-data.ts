@@ -6,7 +6,7 @@
  * SMTP-only and incoming-only domains, IDN domains and IDN server names, placeholders.
  */
 
-import type { ExportServer } from '../../src/cli/export-format';
+import type { ExportServer } from '../../src/provisioning/export-format';
 
 export type DataSetName = 'sample' | 'seed-example' | 'rich';
 

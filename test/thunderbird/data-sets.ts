@@ -1,4 +1,4 @@
-import { readImportDocument } from '../../src/cli/import-document';
+import { readImportDocument } from '../../src/provisioning/import-document';
 import { SchemaService } from '../../src/database/schema.service';
 import { SeedRepository } from '../../src/database/seed.repository';
 import { SEED_EXAMPLE_JSON } from '../support/fixtures';

@@ -4,7 +4,7 @@ import { domainLookupNames } from '../mail-settings/domain-names';
 import { DomainError } from '../common/domain-error';
 import { PORT_RANGE, STORABLE_TEXT } from './field-rule.decorators';
 import { SeedDocumentDto, type SeedServerDto } from './seed-document.dto';
-import type { PlannedDavServer, PlannedServer, SeedPlan } from './seed-plan';
+import type { PlannedDavServer, PlannedServer, SeedPlan } from './plan';
 
 const DEFAULT_PORTS: Record<string, number> = { imap: 993, pop: 995, smtp: 465 };
 const IMPLICIT_TLS_PORTS = [465, 993, 995];

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { SEED_EXAMPLE_JSON } from '../../test/support/fixtures';
 import { DomainError } from '../common/domain-error';
 import { isFalsyDocument, planFromDocument } from './seed-document';
-import type { SeedPlan } from './seed-plan';
+import type { SeedPlan } from './plan';
 
 type Json = Record<string, unknown>;
 
