@@ -6,7 +6,9 @@ module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.test-output/**', 'bench/results/**'] },
   js.configs.recommended,
   {
-    files: ['**/*.ts'],
+    // The web console's TSX is checked with its own tsconfig (DOM, Preact JSX), which the
+    // project service finds as the nearest one.
+    files: ['**/*.ts', 'src/console/web/**/*.tsx'],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: __dirname },

@@ -64,10 +64,11 @@ function filesUnder(dir) {
 }
 
 /** The TypeScript file a compiled dist/ file came from (dist/migrations/ from migrations/);
- *  null for other files (dist/build-info.json). */
+ *  null for other files (dist/build-info.json, the web console's files). */
 function sourceOf(distFile) {
   const path = relative(join(root, 'dist'), distFile);
-  if (!/\.js(\.map)?$/.test(path)) return null;
+  // The web console's bundle (scripts/build-console.js) has no source of the same name.
+  if (!/\.js(\.map)?$/.test(path) || path.startsWith(join('console', 'assets'))) return null;
   const source = path.replace(/\.js(\.map)?$/, '.ts');
   return source.startsWith('migrations/') ? join(root, source) : join(root, 'src', source);
 }

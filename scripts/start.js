@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /* `npm start`: build when dist/ is missing or older than the sources, then serve.
+ * The build is the server (tsc) and the web console (scripts/build-console.js).
  * Arguments after `--` go to the server (`npm start -- --host 0.0.0.0 --port 8080`).
  * `--build-only` just brings dist/ up to date.
  *
@@ -31,6 +32,8 @@ function newestMtime(dir) {
 
 function needsBuild() {
   if (!existsSync(entry) || !existsSync(join(root, 'dist', 'migrations'))) return true;
+  if (!existsSync(join(root, 'dist', 'console', 'index.html'))) return true;
+  // src/ holds the web console's sources (src/console/web) too.
   const built = statSync(entry).mtimeMs;
   return ['src', 'migrations'].some((dir) => newestMtime(join(root, dir)) > built);
 }
@@ -76,6 +79,9 @@ async function build() {
     const result = await runNode([tsc, '-p', project]);
     if (result.code !== 0) return result;
   }
+  // The web console (/admin/): esbuild, in a child so that no esbuild service outlives it.
+  const web = await runNode([join(__dirname, 'build-console.js')]);
+  if (web.code !== 0) return web;
   writeBuildInfo();
   return null;
 }

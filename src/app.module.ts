@@ -7,6 +7,7 @@ import { AccessLogInterceptor } from './common/access-log.interceptor';
 import { AppExceptionFilter } from './common/exception.filter';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
+import { ConsoleModule } from './console/console.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { InitDbModule } from './initdb/initdb.module';
@@ -33,8 +34,8 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         RateLimitModule,
-        // The admin API exists only while a token file is configured.
-        ...(config.admin.tokensFile === null ? [] : [AdminModule]),
+        // The admin API and its web console exist only while a token file is configured.
+        ...(config.admin.tokensFile === null ? [] : [AdminModule, ConsoleModule]),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AppExceptionFilter },

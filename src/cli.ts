@@ -18,6 +18,12 @@ const USAGE = `usage: automx2-nest <command>
                                 name; --replace deletes everything first
   dns DOMAIN [--target HOST] [--autodiscover-host HOST] [--ttl SECONDS]
                                 print the DNS records to publish for DOMAIN (zone-file syntax)
+  doctor [DOMAIN…] [--live] [--json] [--dns-server HOST[:PORT]]… [--ca-file FILE]
+         [--https-port N] [--timeout SECONDS]
+                                what each client will do wrong with the stored settings of
+                                DOMAIN (default: every domain); --live also checks DNS, TLS,
+                                the mail servers and LDAP over the network; exit 1 when any
+                                finding is an error or a DOMAIN is unknown
   token create NAME | list | revoke NAME [--file FILE]
                                 manage the admin API's tokens in FILE or admin_tokens_file:
                                 create prints a new token once, list names and creation
@@ -46,6 +52,8 @@ export async function runCli(argv: readonly string[]): Promise<void> {
       return (await import('./cli/import.command')).runImport(rest);
     case 'dns':
       return (await import('./cli/dns.command')).runDns(rest);
+    case 'doctor':
+      return (await import('./cli/doctor.command')).runDoctor(rest);
     case 'token':
       return (await import('./cli/token.command')).runToken(rest);
     case 'help':

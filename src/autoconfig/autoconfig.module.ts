@@ -8,5 +8,6 @@ import { AutoconfigService } from './autoconfig.service';
   imports: [MailSettingsModule],
   controllers: [AutoconfigController],
   providers: [AutoconfigService, AutoconfigRenderer],
+  exports: [AutoconfigService],
 })
 export class AutoconfigModule {}

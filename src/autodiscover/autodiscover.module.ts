@@ -11,5 +11,6 @@ import { AutodiscoverService } from './autodiscover.service';
   imports: [MailSettingsModule],
   controllers: [AutodiscoverController, AutodiscoverJsonController],
   providers: [AutodiscoverService, AutodiscoverRenderer, AutodiscoverJsonService],
+  exports: [AutodiscoverService],
 })
 export class AutodiscoverModule {}

@@ -110,7 +110,8 @@ export class AppExceptionFilter implements ExceptionFilter {
     reply: (status: number, body: string, headers?: Record<string, string>) => void,
   ): void {
     const path = request.url.split('?')[0] ?? '';
-    const methods = allowedMethods(path);
+    // With the admin API on, the console's paths (`/admin/`) are known too.
+    const methods = allowedMethods(path, this.adminApi);
     if (!methods) {
       reply(HttpStatus.NOT_FOUND, 'Not found');
       return;

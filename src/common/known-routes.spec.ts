@@ -101,7 +101,24 @@ describe('the admin routes', () => {
   });
 
   it.each([
-    '/admin',
+    ['/admin', READ],
+    ['/admin/', READ],
+    ['/ADMIN/', READ],
+    ['/admin/assets/app.js', READ],
+    ['/admin/assets/app.css/', READ],
+  ])(
+    'the console path %s allows %j while the API is on, and is unknown otherwise',
+    (path, methods) => {
+      expect(allowedMethods(path, true)).toEqual(methods);
+      expect(allowedMethods(path)).toBeNull();
+    },
+  );
+
+  it.each([
+    '/admin/assets',
+    '/admin/assets/',
+    '/admin/assets/a/b.js',
+    '/admin/index.html',
     '/admin/api',
     '/admin/api/v1',
     '/admin/api/v1/',

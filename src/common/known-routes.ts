@@ -36,6 +36,8 @@ const adminPath = (rest: string) => new RegExp(`^/admin/api/v1/${rest}/?$`, 'i')
 export const ADMIN_ROUTES: readonly KnownRoute[] = [
   { pattern: adminPath('domains'), methods: READ },
   { pattern: adminPath('domains/[^/]+'), methods: RESOURCE },
+  { pattern: adminPath('domains/[^/]+/findings'), methods: READ },
+  { pattern: adminPath('domains/[^/]+/dns'), methods: READ },
   ...SHARED_KINDS.flatMap((kind) => [
     { pattern: adminPath(kind), methods: READ },
     { pattern: adminPath(`${kind}/[^/]+`), methods: RESOURCE },
@@ -44,14 +46,26 @@ export const ADMIN_ROUTES: readonly KnownRoute[] = [
   { pattern: adminPath('import'), methods: ['POST'] },
   { pattern: adminPath('export'), methods: READ },
   { pattern: adminPath('openapi\\.json'), methods: READ },
+  { pattern: adminPath('preview'), methods: READ },
 ];
 
 /**
+ * The web console's paths (its page, `/admin` redirecting to it, and its built files),
+ * served like the admin API only while the API is on.
+ */
+export const CONSOLE_ROUTES: readonly KnownRoute[] = [
+  { pattern: /^\/admin\/?$/i, methods: READ },
+  { pattern: /^\/admin\/assets\/[^/]+\/?$/i, methods: READ },
+];
+
+const ADMIN_AND_CONSOLE_ROUTES = [...ADMIN_ROUTES, ...CONSOLE_ROUTES];
+
+/**
  * The methods allowed on a path (without query), or null for an unknown path. The admin
- * routes count only when `adminApi` is true (the API is on).
+ * API's and the console's routes count only when `adminApi` is true (the API is on).
  */
 export function allowedMethods(path: string, adminApi = false): readonly string[] | null {
   const found = KNOWN_ROUTES.find((route) => route.pattern.test(path));
   if (found !== undefined || !adminApi) return found?.methods ?? null;
-  return ADMIN_ROUTES.find((route) => route.pattern.test(path))?.methods ?? null;
+  return ADMIN_AND_CONSOLE_ROUTES.find((route) => route.pattern.test(path))?.methods ?? null;
 }

@@ -105,6 +105,19 @@ export interface AppConfig {
    */
   readonly workers: number;
   readonly admin: AdminConfig;
+  readonly doctor: DoctorConfig;
+}
+
+/** The doctor's live checks (`doctor_*`), for GET …/findings?live=1; the CLI's flags override them. */
+export interface DoctorConfig {
+  /** `doctor_dns_servers`: DNS servers to ask (HOST or HOST:PORT); null = the system's resolver. */
+  readonly dnsServers: readonly string[] | null;
+  /** `doctor_ca_file`: PEM CAs trusted besides the system's for the TLS checks; null = none. */
+  readonly caFile: string | null;
+  /** `doctor_https_port`: the port of autoconfig./autodiscover.<domain> over HTTPS (443). */
+  readonly httpsPort: number;
+  /** `doctor_timeout`: bound on each network call of the live checks, ms (3000). */
+  readonly timeoutMs: number;
 }
 
 /** The admin API (`admin_*`): off while `tokensFile` is null. */

@@ -13,6 +13,7 @@ import {
   type LogLevel,
 } from './app-config';
 import { DbUriError, parseDbUri } from './db-uri';
+import { DnsServerListError, parseDnsServerList } from './dns-servers';
 
 /** Upper bound of `workers` (processes serving HTTP with node:cluster). */
 export const MAX_WORKERS = 64;
@@ -134,6 +135,10 @@ export interface ConfigValues {
   admin_tokens_file?: string;
   admin_import_limit?: number;
   admin_auth_failures?: number;
+  doctor_dns_servers?: string[];
+  doctor_ca_file?: string;
+  doctor_https_port?: number;
+  doctor_timeout?: number;
 }
 
 type KeyParsers = { [K in keyof ConfigValues]-?: (value: string) => ConfigValues[K] };
@@ -183,6 +188,17 @@ export const CONFIG_KEYS: KeyParsers = {
   admin_tokens_file: parseFileName,
   admin_import_limit: (v) => parseInteger(v, 1024, 1024 * 1024 * 1024),
   admin_auth_failures: (v) => parseInteger(v, 1, 10_000),
+  doctor_dns_servers: (v) => {
+    try {
+      return parseDnsServerList(v);
+    } catch (error) {
+      if (error instanceof DnsServerListError) throw new ConfigValueError(error.message);
+      throw error;
+    }
+  },
+  doctor_ca_file: readableFile,
+  doctor_https_port: (v) => parseInteger(v, 1, 65535),
+  doctor_timeout: (v) => parseSeconds(v, 60, 0.001),
 };
 
 export function isConfigKey(key: string): key is keyof ConfigValues {

@@ -28,6 +28,10 @@ describe('configSearchPath', () => {
     expect(configSearchPath({ env: { AUTOMX2_CONF: '' }, home: HOME })).toEqual(expected);
   });
 
+  it('leaves ~/.automx2.conf out without a home directory', () => {
+    expect(configSearchPath({ env: {}, home: '' })).toEqual([ETC_DIR_FILE, ETC_FILE]);
+  });
+
   it('uses the given home directory', () => {
     expect(configSearchPath({ env: {}, home: '/root' })[0]).toBe('/root/.automx2.conf');
   });

@@ -4,15 +4,25 @@ import { join } from 'node:path';
 
 export interface LocatorEnv {
   readonly env: NodeJS.ProcessEnv;
+  /** The home directory; empty when there is none. */
   readonly home: string;
   readonly exists: (path: string) => boolean;
 }
 
 export const defaultLocatorEnv = (): LocatorEnv => ({
   env: process.env,
-  home: homedir(),
+  home: homeDirectory(),
   exists: existsSync,
 });
+
+/** os.homedir(), or empty when it fails (no HOME and no password entry for the user). */
+function homeDirectory(): string {
+  try {
+    return homedir();
+  } catch {
+    return '';
+  }
+}
 
 /** The configuration file to read, and why it is that one. */
 export interface ConfigLocation {
@@ -28,7 +38,8 @@ export interface ConfigLocation {
 export function configSearchPath({ env, home }: Omit<LocatorEnv, 'exists'>): string[] {
   const paths: string[] = [];
   if (env.AUTOMX2_CONF) paths.push(env.AUTOMX2_CONF);
-  paths.push(join(home, '.automx2.conf'), '/etc/automx2/automx2.conf', '/etc/automx2.conf');
+  if (home !== '') paths.push(join(home, '.automx2.conf'));
+  paths.push('/etc/automx2/automx2.conf', '/etc/automx2.conf');
   return paths;
 }
 

@@ -176,6 +176,59 @@ describe(loadConfig.name, () => {
       expect({ ...config, sourceFile: null }).toEqual(load().config);
     });
 
+    it('gives the live checks of the doctor the system resolver, port 443 and 3 s', () => {
+      expect(load().config.doctor).toEqual({
+        dnsServers: null,
+        caFile: null,
+        httpsPort: 443,
+        timeoutMs: 3000,
+      });
+    });
+
+    describe('the admin token file', () => {
+      /** The home directory exists (a key of `files` is an existing path). */
+      const withHome = (files: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}) =>
+        load({ files: { [HOME]: '', ...files }, env });
+
+      it('is ~/.automx2-admin-tokens.json without any configuration file, as `token create` writes it', () => {
+        expect(withHome().config.admin.tokensFile).toBe(`${HOME}/.automx2-admin-tokens.json`);
+        expect(withHome({}, { AUTOMX2_DB_URI: 'sqlite:////tmp/a.db' }).config.admin).toEqual({
+          tokensFile: `${HOME}/.automx2-admin-tokens.json`,
+          importLimit: 16 * 1024 * 1024,
+          authFailures: 10,
+        });
+      });
+
+      it('is unset (the API is off) when a configuration file lacks admin_tokens_file', () => {
+        expect(withHome({ [ETC_FILE]: section() }).config.admin.tokensFile).toBeNull();
+        expect(withHome({ [USER_FILE]: section('loglevel = INFO') }).config.admin.tokensFile).toBe(
+          null,
+        );
+      });
+
+      it('is the configured one when the file sets admin_tokens_file', () => {
+        const file = section('admin_tokens_file = /etc/automx2/tokens.json');
+        expect(withHome({ [ETC_FILE]: file }).config.admin.tokensFile).toBe(
+          '/etc/automx2/tokens.json',
+        );
+      });
+
+      it('is unset when AUTOMX2_CONF names a file (even one that cannot be read)', () => {
+        const named = { AUTOMX2_CONF: ENV_FILE };
+        expect(withHome({ [ENV_FILE]: section() }, named).config.admin.tokensFile).toBeNull();
+      });
+
+      it('is unset without a home directory', () => {
+        expect(load().config.admin.tokensFile).toBeNull();
+        // os.homedir() failed: the locator's home is empty (and '' is no directory to use).
+        const homeless = loadConfig({
+          locator: { env: {}, home: '', exists: (path) => path === '' },
+        });
+        expect(homeless.config.sourceFile).toBeNull();
+        expect(homeless.config.admin.tokensFile).toBeNull();
+      });
+    });
+
     it('warns and uses the defaults when the file has no [automx2] section', () => {
       const { config, warnings } = fromIni('[other]\nloglevel = DEBUG\n');
       expect(config.loglevel).toBe('WARNING');
@@ -249,6 +302,14 @@ describe(loadConfig.name, () => {
       ],
       admin_import_limit: ['1048576', ({ config }) => config.admin.importLimit, 1048576],
       admin_auth_failures: ['5', ({ config }) => config.admin.authFailures, 5],
+      doctor_dns_servers: [
+        '192.0.2.53, 192.0.2.54:5353  2001:db8::53,[2001:db8::54]:53 [2001:db8::55]',
+        ({ config }) => config.doctor.dnsServers,
+        ['192.0.2.53', '192.0.2.54:5353', '2001:db8::53', '[2001:db8::54]:53', '2001:db8::55'],
+      ],
+      doctor_ca_file: [__filename, ({ config }) => config.doctor.caFile, __filename],
+      doctor_https_port: ['8443', ({ config }) => config.doctor.httpsPort, 8443],
+      doctor_timeout: ['0.5', ({ config }) => config.doctor.timeoutMs, 500],
     };
 
     it('has an example for every key it reads', () => {
@@ -506,6 +567,20 @@ describe(loadConfig.name, () => {
       ['trusted_proxies', 'fe80::1%eth0'],
       ['trusted_proxies', '[::1]'],
       ['trusted_proxies', '10.0.0.1/8/8'],
+      ['doctor_dns_servers', 'dns.example.com'],
+      ['doctor_dns_servers', '192.0.2.53:0'],
+      ['doctor_dns_servers', '192.0.2.53:65536'],
+      ['doctor_dns_servers', '192.0.2.53:53:53'],
+      ['doctor_dns_servers', '2001:db8::53:53:53:53:53:53'],
+      ['doctor_dns_servers', '[192.0.2.53]:53'],
+      ['doctor_dns_servers', '[2001:db8::53]:x'],
+      ['doctor_dns_servers', ', ,'],
+      ['doctor_ca_file', '/nonexistent/ca.pem'],
+      ['doctor_https_port', '0'],
+      ['doctor_https_port', '65536'],
+      ['doctor_timeout', '0'],
+      ['doctor_timeout', '61'],
+      ['doctor_timeout', '3s'],
     ])('refuses %s = %j', (key, raw) => {
       const partner = key === 'trusted_proxies' ? ['proxy_count = 1'] : [];
       const problems = problemsOf({

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AppConfig, MobileconfigSigningConfig, SampleLdapServer } from './app-config';
 import {
   CONFIG_KEYS,
@@ -18,6 +19,8 @@ import { readIniSection } from './ini-section';
 
 export const DEFAULT_DB_URI = 'sqlite:///:memory:';
 export const CLEARTEXT_OPT_IN = 'I_understand_the_risks';
+/** The token file of the embedded defaults, in the home directory (README "Console"). */
+export const DEFAULT_TOKENS_FILE_NAME = '.automx2-admin-tokens.json';
 
 /** Every problem found in the configuration, one line each (start-up stops with exit 2). */
 export class ConfigProblems extends Error {
@@ -133,12 +136,30 @@ export function inspectConfig(options: LoadOptions = {}): ConfigInspection {
     },
     workers: values.workers ?? 1,
     admin: {
-      tokensFile: values.admin_tokens_file ?? null,
+      tokensFile:
+        values.admin_tokens_file ?? (location === null ? defaultTokensFile(locator) : null),
       importLimit: values.admin_import_limit ?? 16 * 1024 * 1024,
       authFailures: values.admin_auth_failures ?? 10,
     },
+    doctor: {
+      dnsServers: values.doctor_dns_servers ?? null,
+      caFile: values.doctor_ca_file ?? null,
+      httpsPort: values.doctor_https_port ?? 443,
+      timeoutMs: values.doctor_timeout ?? 3000,
+    },
   };
   return { config, warnings, problems };
+}
+
+/**
+ * Without any configuration file, the admin API reads `~/.automx2-admin-tokens.json`, the
+ * file `automx2-nest token create` writes with the same defaults: a fresh checkout can
+ * sign in to the console without writing a configuration. Null (the API stays off) when
+ * there is no home directory.
+ */
+function defaultTokensFile(locator: LocatorEnv): string | null {
+  if (locator.home === '' || !locator.exists(locator.home)) return null;
+  return join(locator.home, DEFAULT_TOKENS_FILE_NAME);
 }
 
 /**

@@ -37,6 +37,6 @@ function profileSignerSlotFactory(config: AppConfigService): ProfileSignerSlot {
         new SigningCertificateMonitor(slot, metrics),
     },
   ],
-  exports: [ProfileSignerSlot],
+  exports: [ProfileSignerSlot, MobileconfigService],
 })
 export class MobileconfigModule {}

@@ -53,6 +53,15 @@ export class MobileconfigService {
   }
 
   async profile(query: MobileconfigQuery): Promise<MobileconfigDownload> {
+    const unsigned = await this.unsignedProfile(query);
+    const signer = this.signers.current;
+    return signer ? { ...unsigned, body: signer.sign(unsigned.body) } : unsigned;
+  }
+
+  /** The profile's plist XML before any signing (the admin preview shows it as text). */
+  async unsignedProfile(
+    query: MobileconfigQuery,
+  ): Promise<MobileconfigDownload & { body: string }> {
     if (!query.emailAddress?.trim()) throw missingArgument('emailaddress');
     const address = parseEmailAddress(query.emailAddress);
     const password = this.permittedPassword(query.password);
@@ -61,11 +70,7 @@ export class MobileconfigService {
       this.templates !== null && directory === undefined && !query.name && !password
         ? this.fromTemplate(this.templates, settings, address)
         : this.renderer.render({ settings, address, displayName: query.name, password, directory });
-    const signer = this.signers.current;
-    return {
-      body: signer ? signer.sign(xml) : xml,
-      contentDisposition: contentDispositionFilename(address.domain),
-    };
+    return { body: xml, contentDisposition: contentDispositionFilename(address.domain) };
   }
 
   private fromTemplate(

@@ -141,7 +141,8 @@ describe.each(['fastify', 'express'] as const satisfies readonly HttpAdapterName
       expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
       served = JSON.parse(response.text) as OpenAPIV3.Document;
       document = (await SwaggerParser.dereference(structuredClone(served))) as OpenAPIV3.Document;
-      adminRoutes = appRoutes(app.app).filter((route) => route.path.startsWith('/admin/'));
+      // The console's page and assets (/admin/, /admin/assets/:file) are not API routes.
+      adminRoutes = appRoutes(app.app).filter((route) => route.path.startsWith('/admin/api/'));
     });
 
     afterAll(async () => {
@@ -272,6 +273,9 @@ describe.each(['fastify', 'express'] as const satisfies readonly HttpAdapterName
         await record(`${BASE}/${kind}/${first.id}`, `${BASE}/${kind}/{id}`);
         await record(`${BASE}/${kind}/${first.id}/domains`, `${BASE}/${kind}/{id}/domains`);
       }
+      await record(`${BASE}/domains/example.org/findings`, `${BASE}/domains/{name}/findings`);
+      await record(`${BASE}/domains/example.org/dns`, `${BASE}/domains/{name}/dns`);
+      await record(`${BASE}/preview?address=alice%40example.org`, `${BASE}/preview`);
       for (const [path, status, body] of answers) {
         const problems = schemaProblems(body, answerSchema('get', path, status));
         expect({ path, problems }).toEqual({ path, problems: [] });

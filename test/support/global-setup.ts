@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { SERVICE_HINTS, type ServiceName } from './services';
@@ -35,9 +37,22 @@ const PROBES: Record<ServiceName, () => Promise<boolean>> = {
       ),
     ),
   nginx: () => Promise.resolve(existsSync('/usr/sbin/nginx')),
+  chromium: () => Promise.resolve(existsSync('/usr/bin/chromium')),
+  dovecot: () => Promise.resolve(existsSync('/usr/sbin/dovecot')),
 };
 
+/** Builds the web console into dist/console, which the app serves at /admin/ (esbuild: fast). */
+function buildConsole(): void {
+  const root = join(__dirname, '..', '..');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-console.js')], {
+    cwd: root,
+    stdio: 'inherit',
+    timeout: 120_000,
+  });
+}
+
 export default async function globalSetup(): Promise<void> {
+  buildConsole();
   const available: ServiceName[] = [];
   const missing: ServiceName[] = [];
   for (const [name, probe] of Object.entries(PROBES) as [ServiceName, () => Promise<boolean>][]) {

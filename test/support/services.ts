@@ -4,7 +4,7 @@
  * Outside CI a missing service makes its suites skip with a message saying how to
  * start it; with TEST_REQUIRE_SERVICES=1 (CI) the run fails instead.
  */
-export type ServiceName = 'postgres' | 'mysql' | 'slapd' | 'nginx';
+export type ServiceName = 'postgres' | 'mysql' | 'slapd' | 'nginx' | 'chromium' | 'dovecot';
 
 export const SERVICE_HINTS: Record<ServiceName, string> = {
   postgres:
@@ -15,6 +15,10 @@ export const SERVICE_HINTS: Record<ServiceName, string> = {
     'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd',
   slapd: 'Install OpenLDAP: apt-get install -y slapd ldap-utils (tests start their own slapd)',
   nginx: 'Install nginx: apt-get install -y nginx (tests start their own instance)',
+  chromium: 'Install Chromium: apt-get install -y chromium (the console tests drive it headless)',
+  dovecot:
+    'Install Dovecot: apt-get install -y dovecot-imapd dovecot-pop3d dovecot-submissiond ' +
+    '(the live doctor tests start their own instance)',
 };
 
 export function serviceAvailable(name: ServiceName): boolean {

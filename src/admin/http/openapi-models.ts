@@ -308,3 +308,121 @@ export const SHARED_MODELS: Readonly<Record<SharedKind, SharedModels>> = {
   ldapservers: { usage: LdapServerUsage, body: LdapServerBody, page: LdapServerPage },
   providers: { usage: ProviderUsage, body: ProviderBody, page: ProviderPage },
 };
+
+const CLIENT_ENUM = { enum: ['thunderbird', 'k9', 'outlook', 'apple'] } as const;
+
+/** One thing a client will do differently from what the data says (docs/doctor.md). */
+export class Finding {
+  @ApiProperty({ type: String, example: 'k9.pop-only', description: 'the rule or live check' })
+  rule!: string;
+
+  @ApiProperty({ enum: ['error', 'warning', 'info'] })
+  severity!: string;
+
+  @ApiProperty({ ...CLIENT_ENUM, isArray: true, description: 'the clients affected' })
+  clients!: string[];
+
+  @ApiProperty({ type: String, example: 'server 5 (pop1.example.com:143, pop)' })
+  subject!: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    example: 'servers[0].type',
+    description: 'the field of the domain view at fault, when one is',
+  })
+  field?: string;
+
+  @ApiProperty({ type: String, description: 'what the client will do' })
+  effect!: string;
+
+  @ApiProperty({ type: String, description: 'how to fix it' })
+  fix!: string;
+}
+
+/** The answer to `GET /domains/{name}/findings`. */
+export class DoctorReport {
+  @ApiProperty({ type: String, example: 'example.org', description: 'the domain as stored' })
+  domain!: string;
+
+  @ApiProperty({ type: Boolean, description: 'whether the live checks ran' })
+  live!: boolean;
+
+  @ApiProperty({ type: () => Finding, isArray: true, description: 'errors, warnings, info' })
+  findings!: Finding[];
+
+  @ApiProperty({
+    type: String,
+    isArray: true,
+    description: 'the live checks that passed (empty without live checks)',
+  })
+  passed!: string[];
+}
+
+/** The answer to `GET /domains/{name}/dns`. */
+export class DnsRecords {
+  @ApiProperty({ type: String, example: 'example.org', description: 'the domain as stored' })
+  domain!: string;
+
+  @ApiProperty({
+    type: String,
+    isArray: true,
+    description: 'zone-file lines as `automx2-nest dns` prints them, comment lines included',
+  })
+  records!: string[];
+}
+
+/** One client's answer in `GET /preview`. */
+export class ClientPreview {
+  @ApiProperty({ enum: ['thunderbird', 'outlook', 'apple', 'k9'] })
+  client!: string;
+
+  @ApiProperty({ type: String, example: 'Thunderbird' })
+  label!: string;
+
+  @ApiProperty({
+    type: String,
+    example: 'GET /mail/config-v1.1.xml?emailaddress=alice%40example.org',
+    description: 'the request that client sends',
+  })
+  request!: string;
+
+  @ApiProperty({ type: 'integer', example: 200, description: 'the HTTP status the route answers' })
+  status!: number;
+
+  @ApiProperty({ type: String, nullable: true, example: 'application/xml' })
+  content_type!: string | null;
+
+  @ApiProperty({
+    type: String,
+    description: 'the body as text (the Apple profile unsigned); empty when there is none',
+  })
+  document!: string;
+
+  @ApiProperty({ type: Boolean, description: 'whether the client sets up an account from it' })
+  accepted!: boolean;
+
+  @ApiProperty({
+    type: String,
+    example:
+      'IMAP imap.example.org:993 TLS, password, user alice@example.org; ' +
+      'SMTP smtp.example.org:587 STARTTLS, password, user alice@example.org',
+    description: 'the account the client sets up, or why there is none',
+  })
+  summary!: string;
+}
+
+/** The answer to `GET /preview`. */
+export class PreviewAnswer {
+  @ApiProperty({ type: String, example: 'alice@example.org' })
+  address!: string;
+
+  @ApiProperty({ type: String, example: 'example.org', description: 'the domain as stored' })
+  domain!: string;
+
+  @ApiProperty({
+    type: () => ClientPreview,
+    isArray: true,
+    description: 'Thunderbird, Outlook, Apple devices, K-9, in this order',
+  })
+  clients!: ClientPreview[];
+}
