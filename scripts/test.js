@@ -6,7 +6,8 @@
  * executed no test can never look green. Extra arguments go to Jest and skip the
  * Express pass (`npm test -- src/config` runs just that). */
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
+const { setInterval, clearInterval } = require('node:timers');
 const { mkdirSync, readFileSync, existsSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -27,42 +28,79 @@ if (build.status !== 0) {
 const jest = require.resolve('jest/bin/jest');
 const extra = process.argv.slice(2);
 
-/** Runs Jest once; returns its counts (a missing report counts as a failure). */
-function runJest(name, args, env) {
+/** How long Jest may take to exit once it has written its report (open handles keep it alive). */
+const EXIT_GRACE_MS = 60_000;
+
+/**
+ * Runs Jest once; returns its counts (a missing report counts as a failure). Jest runs
+ * the tests in its own process on two cores, so a handle a test leaves open keeps it
+ * from exiting after the run: once the report is written it gets EXIT_GRACE_MS, then
+ * it is killed and that counts as a failure, instead of the run hanging until CI stops it.
+ */
+async function runJest(name, args, env) {
   const report = join(outDir, `jest-${name}.json`);
   rmSync(report, { force: true });
   process.stdout.write(`\n=== ${name} ===\n`);
-  const result = spawnSync(process.execPath, [jest, '--json', `--outputFile=${report}`, ...args], {
+  const child = spawn(process.execPath, [jest, '--json', `--outputFile=${report}`, ...args], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, ...env },
   });
+  let reportSeenAt = null;
+  let hung = false;
+  const watch = setInterval(() => {
+    if (reportSeenAt === null) {
+      if (existsSync(report)) reportSeenAt = Date.now();
+    } else if (Date.now() - reportSeenAt > EXIT_GRACE_MS) {
+      hung = true;
+      child.kill('SIGKILL');
+    }
+  }, 1000);
+  const status = await new Promise((resolve) => {
+    child.once('error', () => resolve(1));
+    child.once('exit', (code) => resolve(code));
+  });
+  clearInterval(watch);
+  if (hung) {
+    process.stdout.write(
+      `\nJest (${name}) did not exit within ${EXIT_GRACE_MS / 1000} s of writing its report ` +
+        '(a test left a handle open): killed, counted as one failure\n',
+    );
+  }
   if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0, ok: false };
   const summary = JSON.parse(readFileSync(report, 'utf8'));
-  const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+  const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites + (hung ? 1 : 0);
   return {
     passed: summary.numPassedTests,
     failed,
     skipped: summary.numPendingTests + summary.numTodoTests,
-    ok: result.status === 0 && failed === 0,
+    ok: status === 0 && failed === 0,
   };
 }
 
-const runs = [runJest('fastify', extra, {})];
-if (extra.length === 0) {
-  runs.push(runJest('express', ['--selectProjects', 'e2e'], { TEST_HTTP_ADAPTER: 'express' }));
+async function main() {
+  const runs = [await runJest('fastify', extra, {})];
+  if (extra.length === 0) {
+    runs.push(
+      await runJest('express', ['--selectProjects', 'e2e'], { TEST_HTTP_ADAPTER: 'express' }),
+    );
+  }
+  return runs;
 }
-const total = runs.reduce(
-  (sum, run) => ({
-    passed: sum.passed + run.passed,
-    failed: sum.failed + run.failed,
-    skipped: sum.skipped + run.skipped,
-    ok: sum.ok && run.ok,
-  }),
-  { passed: 0, failed: 0, skipped: 0, ok: true },
-);
-const code = total.ok && total.failed === 0 && total.passed > 0 ? 0 : 1;
-process.stdout.write(
-  `\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`,
-);
-process.exit(code);
+
+main().then((runs) => {
+  const total = runs.reduce(
+    (sum, run) => ({
+      passed: sum.passed + run.passed,
+      failed: sum.failed + run.failed,
+      skipped: sum.skipped + run.skipped,
+      ok: sum.ok && run.ok,
+    }),
+    { passed: 0, failed: 0, skipped: 0, ok: true },
+  );
+  const code = total.ok && total.failed === 0 && total.passed > 0 ? 0 : 1;
+  process.stdout.write(
+    `\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`,
+  );
+  process.exit(code);
+});
