@@ -2,7 +2,7 @@
  *  `e2e` = real HTTP against the real application and real databases;
  *  `thunderbird` = Thunderbird's own account-setup code reading our documents
  *  (needs scripts/fetch-thunderbird.sh). */
-const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 const common = {
   testEnvironment: 'node',

@@ -1,5 +1,13 @@
 import type { DavServer, DomainSettings, MailServer } from '../mail-settings/domain-settings';
-import { davUrl, dnsRecords, hostName, mailService, type DnsOptions } from './dns-records';
+import {
+  davUrl,
+  dnsRecords,
+  hostName,
+  mailService,
+  readHost,
+  readTtl,
+  type DnsOptions,
+} from './dns-records';
 
 let nextId = 1;
 const mail = (type: string, name: string, port: number, socketType: string, prio = 10) =>
@@ -201,5 +209,33 @@ describe('hostName', () => {
     expect(hostName('Mail.Example.COM')).toBe('mail.example.com.');
     expect(hostName('mail.example.com.')).toBe('mail.example.com.');
     expect(hostName('bücher.example')).toBe('xn--bcher-kva.example.');
+  });
+});
+
+describe('readTtl and readHost (the options of `dns` and of GET …/dns)', () => {
+  it.each([
+    ['0', 0],
+    ['3600', 3600],
+    ['2147483647', 2147483647],
+    ['2147483648', null],
+    ['-1', null],
+    ['1e3', null],
+    ['', null],
+    [' 60', null],
+    ['99999999999', null],
+  ])('ttl %j → %j', (value, expected) => {
+    expect(readTtl(value)).toBe(expected);
+  });
+
+  it.each([
+    ['autoconfig.example.com', 'autoconfig.example.com'],
+    [' host.example. ', 'host.example'],
+    ['bücher.example', 'bücher.example'],
+    ['', null],
+    ['.', null],
+    ['a/b', null],
+    ['exa mple.com', null],
+  ])('host %j → %j', (value, expected) => {
+    expect(readHost(value)).toBe(expected);
   });
 });

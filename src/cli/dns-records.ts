@@ -10,6 +10,23 @@ export interface DnsOptions {
   readonly autodiscoverHost: string | null;
 }
 
+/** The TTL of the records unless one is given, seconds. */
+export const DEFAULT_TTL = 3600;
+/** The largest TTL (RFC 2181: 2^31 - 1 seconds). */
+export const MAX_TTL = 2147483647;
+
+/** A TTL option (`--ttl`, `?ttl=`) as seconds, or null when it is not 0 to MAX_TTL. */
+export function readTtl(value: string): number | null {
+  const ttl = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+  return ttl <= MAX_TTL ? ttl : null;
+}
+
+/** A host option (`--target`, `?target=` …) without its trailing dot, or null when it names no host. */
+export function readHost(value: string): string | null {
+  const host = value.trim().replace(/\.$/, '');
+  return host === '' || domainToASCII(host) === '' || host.includes('/') ? null : host;
+}
+
 /** RFC 6186 / RFC 8314 mail services, in the order printed. */
 const MAIL_SERVICES = [
   { label: '_imaps', type: 'imap', implicitTls: true },

@@ -1,12 +1,9 @@
-import { domainToASCII } from 'node:url';
 import { UsageError } from '../bootstrap/cli-args';
 import { domainLookupNames } from '../mail-settings/domain-names';
 import { loadCliConfig, withDatabase } from './cli-context';
 import { CliError } from './cli.errors';
 import { parseCommandArgs, stringOption } from './command-args';
-import { dnsRecords } from './dns-records';
-
-const DEFAULT_TTL = 3600;
+import { DEFAULT_TTL, dnsRecords, MAX_TTL, readHost, readTtl } from './dns-records';
 
 /**
  * `dns <domain> [--target HOST] [--autodiscover-host HOST] [--ttl SECONDS]`: the DNS
@@ -48,17 +45,17 @@ export async function runDns(argv: readonly string[]): Promise<void> {
 
 function ttlOption(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TTL;
-  const ttl = Number(value);
-  if (!/^\d+$/.test(value) || ttl > 2147483647) {
-    throw new UsageError(`dns: --ttl ${JSON.stringify(value)}: expected seconds (0-2147483647)`);
+  const ttl = readTtl(value);
+  if (ttl === null) {
+    throw new UsageError(`dns: --ttl ${JSON.stringify(value)}: expected seconds (0-${MAX_TTL})`);
   }
   return ttl;
 }
 
 function hostOption(option: string, value: string | undefined): string | null {
   if (value === undefined) return null;
-  const host = value.trim().replace(/\.$/, '');
-  if (host === '' || domainToASCII(host) === '' || host.includes('/')) {
+  const host = readHost(value);
+  if (host === null) {
     throw new UsageError(`dns: ${option} ${JSON.stringify(value)}: expected a host name`);
   }
   return host;

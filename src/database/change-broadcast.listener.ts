@@ -76,6 +76,8 @@ export class ChangeListener {
   private failures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
+  /** Sessions with a heartbeat query in flight. */
+  private readonly checking = new WeakSet<Client>();
   private listeningNow = false;
   private stopped = false;
 
@@ -159,11 +161,19 @@ export class ChangeListener {
     this.events.lost(error, delay);
   }
 
+  /**
+   * One `SELECT 1` at a time: while a check is unanswered the next tick waits for it
+   * (its query_timeout ends it), rather than queueing another query on the session.
+   */
   private async check(client: Client): Promise<void> {
+    if (this.checking.has(client)) return;
+    this.checking.add(client);
     try {
       await client.query('SELECT 1');
     } catch (error) {
       this.lose(client, error);
+    } finally {
+      this.checking.delete(client);
     }
   }
 

@@ -1,7 +1,13 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { domainToASCII } from 'node:url';
-import { dnsRecords, type DnsOptions } from '../../cli/dns-records';
+import {
+  DEFAULT_TTL,
+  dnsRecords,
+  MAX_TTL,
+  readHost,
+  readTtl,
+  type DnsOptions,
+} from '../../cli/dns-records';
 import type { HttpRequest } from '../../common/http-request';
 import { AppConfigService } from '../../config/app-config.service';
 import { DomainSettingsRepository } from '../../database/domain-settings.repository';
@@ -17,9 +23,6 @@ import { AdminRoutes, ApiDomainName, ApiErrors } from './admin-route.decorators'
 import { DnsRecords, DoctorReport } from './openapi-models';
 import { badParameter, domainName, singleQueryParam } from './request-params';
 import { AdminAnswer } from './views';
-
-const DEFAULT_TTL = 3600;
-const MAX_TTL = 2147483647;
 
 /**
  * `/admin/api/v1/domains/{name}/findings` and `…/dns`: what the doctor says about a
@@ -142,16 +145,14 @@ function dnsOptions(request: HttpRequest): DnsOptions {
 
 function ttlParam(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TTL;
-  const ttl = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
-  if (!(ttl <= MAX_TTL)) throw badParameter('ttl', `must be seconds from 0 to ${MAX_TTL}`);
+  const ttl = readTtl(value);
+  if (ttl === null) throw badParameter('ttl', `must be seconds from 0 to ${MAX_TTL}`);
   return ttl;
 }
 
 function hostParam(field: string, value: string | undefined): string | null {
   if (value === undefined) return null;
-  const host = value.trim().replace(/\.$/, '');
-  if (host === '' || domainToASCII(host) === '' || host.includes('/')) {
-    throw badParameter(field, 'must be a host name');
-  }
+  const host = readHost(value);
+  if (host === null) throw badParameter(field, 'must be a host name');
   return host;
 }
