@@ -8,9 +8,9 @@ import {
   domainName,
   ldapServerColumns,
   providerColumns,
-  ROW_FIELDS,
   serverColumns,
 } from './row-checks';
+import { ROW_FIELDS } from './row-fields';
 
 /**
  * The bodies of the admin API's writes (docs/admin-api.md): a domain view for

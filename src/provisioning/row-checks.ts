@@ -13,24 +13,6 @@ export type LdapServerColumns = Omit<PlannedLdapServer, 'ref'>;
 export type ServerColumns = Omit<PlannedServer, 'domainRefs'>;
 export type DavServerColumns = Omit<PlannedDavServer, 'domainRefs'>;
 
-/** The fields of each table's rows in a document, ids and domain lists aside. */
-export const ROW_FIELDS = {
-  provider: ['name', 'short_name'],
-  ldapServer: [
-    'name',
-    'port',
-    'use_ssl',
-    'search_base',
-    'search_filter',
-    'attr_uid',
-    'attr_cn',
-    'bind_user',
-    'bind_password',
-  ],
-  server: ['type', 'name', 'port', 'socket_type', 'user_name', 'authentication', 'prio'],
-  davServer: ['type', 'url', 'port', 'use_ssl', 'domain_required', 'user_name'],
-} as const;
-
 /** A domain's name: non-empty, at most 128 characters, storable text. */
 export const DOMAIN_NAME_MAX = 128;
 

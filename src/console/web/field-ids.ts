@@ -1,3 +1,5 @@
+import { ROW_FIELDS } from '../../provisioning/row-fields';
+
 /**
  * The admin API names a field of a domain by its path in the domain view
  * (`servers[0].port`, `provider.name`, `ldapserver.search_filter`); the editor's inputs
@@ -6,35 +8,10 @@
  * fields the editor has an input for; anything else maps to null.
  */
 
-export const PROVIDER_FIELDS = ['name', 'short_name'] as const;
-export const SERVER_FIELDS = [
-  'type',
-  'name',
-  'port',
-  'socket_type',
-  'user_name',
-  'authentication',
-  'prio',
-] as const;
-export const DAV_FIELDS = [
-  'type',
-  'url',
-  'port',
-  'use_ssl',
-  'domain_required',
-  'user_name',
-] as const;
-export const LDAP_FIELDS = [
-  'name',
-  'port',
-  'use_ssl',
-  'search_base',
-  'search_filter',
-  'attr_uid',
-  'attr_cn',
-  'bind_user',
-  'bind_password',
-] as const;
+export const PROVIDER_FIELDS = ROW_FIELDS.provider;
+export const SERVER_FIELDS = ROW_FIELDS.server;
+export const DAV_FIELDS = ROW_FIELDS.davServer;
+export const LDAP_FIELDS = ROW_FIELDS.ldapServer;
 
 type ListName = 'servers' | 'davservers';
 type ObjectName = 'provider' | 'ldapserver';
